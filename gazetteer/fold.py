@@ -1,0 +1,161 @@
+"""Name folding shared by the index and the query side.
+
+A place name and a word in a report meet only if both fold to the same *key*. Folding is done
+per token so that a report can be folded once and matched against every name at once:
+
+* Latin tokens collapse the spelling variants of romanised Slavic names onto one skeleton
+  (Grayvoron / Graivoron / Grajvoron / Hraivoron -> ``hraivoron``; Velykyi / Velikiy -> ``veliki``).
+* Cyrillic tokens are normalised (ё->е, є->е, ї->і, ґ->г, soft/hard signs dropped) and lose their
+  inflectional ending, so that "в Грайвороне" and "Грайворон" share a key.
+
+The skeleton rules are hand-written because no library folds *between* romanisation systems:
+transliteration libraries (translitua, anyascii) go from Cyrillic to one system, which we use to
+generate variants at build time (:func:`latin_variants`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "TOKEN_RE",
+    "fold_token",
+    "fold_name",
+    "tokens",
+    "is_cyrillic",
+    "latin_variants",
+    "strip_diacritics",
+]
+
+# A word: letters, optionally joined by an apostrophe (Vil'khivka, В'язове). Digits, dashes and
+# punctuation separate tokens, so "Gora-Podol" and "Gora Podol" are the same two tokens.
+TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ`′‘ʹ][^\W\d_]+)*", re.UNICODE)
+_APOSTROPHES = "'’ʼ`′‘ʹ"
+_APOS_TABLE = str.maketrans("", "", _APOSTROPHES)
+_CYR_RE = re.compile(r"[\u0400-\u04FF]")
+
+# Letters whose plain decomposition loses a sound that another system spells with two letters.
+_PRE_MAP = str.maketrans(
+    {
+        "č": "ch", "š": "sh", "ž": "zh", "ŝ": "shch", "ĥ": "kh", "ć": "c", "ś": "s",
+        "ź": "z", "ż": "z", "ł": "l", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ı": "i",
+    }
+)
+# One regex, alternatives longest first, so "tsch" wins over "sch" and "shch" over "sh".
+_LATIN_RULES = [
+    ("shch", "s"), ("szcz", "s"), ("tsch", "c"), ("sch", "s"), ("tch", "c"), ("ch", "c"),
+    ("cz", "c"), ("sh", "s"), ("sz", "s"), ("zh", "z"), ("kh", "h"), ("ts", "c"), ("tz", "c"),
+    ("ph", "f"), ("g", "h"), ("w", "v"), ("j", "i"), ("y", "i"),
+]
+_LATIN_RE = re.compile("|".join(re.escape(a) for a, _ in _LATIN_RULES))
+_LATIN_MAP = dict(_LATIN_RULES)
+_REPEAT_RE = re.compile(r"(.)\1+")
+
+_CYR_MAP = str.maketrans({"ё": "е", "є": "е", "ї": "і", "ґ": "г", "ь": None, "ъ": None})
+# Inflectional endings of Russian and Ukrainian nouns and adjectives (after _CYR_MAP, so
+# Ukrainian -ої is written -оі). Longest first. "-ов/-ев/-ів" are deliberately absent: they end
+# names (Харьков, Киев, Харків) far more often than they inflect them.
+_CYR_ENDINGS = sorted(
+    {
+        "ого", "его", "ому", "ему", "ими", "ыми", "ами", "ями", "ой", "ей", "ий", "ый", "ая",
+        "яя", "ое", "ее", "ую", "юю", "ым", "им", "ом", "ем", "ых", "их", "ах", "ях", "ам",
+        "ям", "ою", "ею", "оі", "еі", "іі", "ій", "а", "я", "о", "е", "у", "ю", "ы", "и", "і", "й",
+    },
+    key=len,
+    reverse=True,
+)
+_MIN_STEM = 3
+
+
+def strip_diacritics(text: str) -> str:
+    """Drop combining marks after mapping the letters that need two Latin letters (č -> ch)."""
+    text = text.translate(_PRE_MAP)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def is_cyrillic(text: str) -> bool:
+    return bool(_CYR_RE.search(text))
+
+
+def _cyr_stem(word: str) -> str:
+    for ending in _CYR_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
+            return word[: -len(ending)]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def fold_token(token: str) -> str:
+    """The key of one word. Same function for gazetteer names and report text."""
+    low = token.lower().translate(_APOS_TABLE)
+    if is_cyrillic(low):
+        # й/и are kept apart from і before stemming; ё/є/ї/ґ are folded away.
+        return _cyr_stem(low.translate(_CYR_MAP))
+    low = strip_diacritics(low)
+    low = _LATIN_RE.sub(lambda m: _LATIN_MAP[m.group(0)], low)
+    return _REPEAT_RE.sub(r"\1", low)
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN_RE.findall(text)
+
+
+def fold_name(name: str) -> str:
+    """The key of a whole name: its token keys joined by one space ('' when it has no word)."""
+    return " ".join(fold_token(t) for t in tokens(name))
+
+
+def _ukrainian_only(name: str) -> bool:
+    return any(c in "іїєґІЇЄҐ" for c in name)
+
+
+def _russian_only(name: str) -> bool:
+    return any(c in "ыэъёЫЭЪЁ" for c in name)
+
+
+def _cyr_variants(name: str) -> list[str]:
+    """Extra Cyrillic spellings: Ukrainian -ів alternates with -ов/-ев in inflection
+    (Харків -> з Харкова, Київ -> Києва), which stemming alone cannot see."""
+    if name.lower().endswith(("ів", "їв")):
+        return [name[:-2] + "ов", name[:-2] + "ев"]
+    return []
+
+
+def latin_variants(name: str) -> set[str]:
+    """Latin spellings of a Cyrillic name under the systems reports use.
+
+    Ukrainian national (KMU 2010), BGN/PCGN, passport and scholarly/ISO-like systems, from the
+    translitua and anyascii libraries; Russian systems for names that are not Ukrainian-only and
+    Ukrainian systems for names that are not Russian-only. Non-Cyrillic names come back as is.
+    """
+    if not is_cyrillic(name):
+        return {name}
+    import translitua
+    from anyascii import anyascii
+
+    out = {anyascii(name)}
+    ru_tables = (
+        translitua.RussianInternationalPassport1997,
+        translitua.RussianDriverLicense,
+        translitua.RussianSimple,
+        translitua.RussianALALC,
+    )
+    ua_tables = (
+        translitua.UkrainianKMU,
+        translitua.UkrainianPassport2007,
+        translitua.UkrainianBGN,
+        translitua.UkrainianBritish,
+        translitua.UkrainianSimple,
+    )
+    if not _ukrainian_only(name):
+        out.update(translitua.translit(name, t) for t in ru_tables)
+    if not _russian_only(name):
+        out.update(translitua.translit(name, t) for t in ua_tables)
+    return {v for v in out if v and not is_cyrillic(v)}
+
+
+def cyrillic_variants(name: str) -> list[str]:
+    return [name, *_cyr_variants(name)] if is_cyrillic(name) else [name]

@@ -1,0 +1,59 @@
+"""Records the gazetteer hands out: a :class:`Place` and a ranked :class:`Candidate`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# GeoNames feature codes we use. Settlements are class P; administrative regions class A.
+ADMIN_LEVEL = {"PCLI": 0, "ADM1": 1, "ADM2": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry: a settlement, an administrative region or a country.
+
+    ``geonameid`` is the GeoNames id where the place has one; places that exist only in the
+    Rosstat settlement list get ids from 2,000,000,000 up (documented in the README).
+    """
+
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    feature_class: str = "P"
+    feature_code: str = "PPL"
+    country_code: str = ""
+    admin1_code: str = ""
+    admin2_code: str = ""
+    admin1_name: str = ""
+    admin2_name: str = ""
+    population: int = 0
+    names: tuple[str, ...] = field(default=(), compare=False)
+    source: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.feature_class == "A"
+
+    @property
+    def admin_level(self) -> int | None:
+        """0 country, 1 oblast/region, 2 district; None for a settlement."""
+        return ADMIN_LEVEL.get(self.feature_code) if self.is_admin else None
+
+    @property
+    def cyrillic_name(self) -> str:
+        """The first Cyrillic variant, for display beside the Latin name ('' if none)."""
+        for n in self.names:
+            if any("\u0400" <= c <= "\u04ff" for c in n):
+                return n
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A place returned for a name, with how well the name matched (1.0 exact ... 0 none)."""
+
+    place: Place
+    score: float
+    match: str  # "exact", "folded" or "fuzzy"
+    matched_name: str = ""

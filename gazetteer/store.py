@@ -1,0 +1,342 @@
+"""The gazetteer store: one SQLite file with places, folded name keys and an R*Tree.
+
+SQLite opens in well under a millisecond and answers a key lookup from its B-tree index, so a
+one-report run pays only for what it looks up; nothing is parsed at start-up. The file is
+opened read-only and can be shared by many processes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import GazetteerError
+from .fold import cyrillic_variants, fold_name, is_cyrillic, latin_variants, tokens
+from .model import Candidate, Place
+
+SCHEMA_VERSION = "3"
+_COMMON_ZIPF = {"en": 4.0, "ru": 3.8, "uk": 3.8}
+_BIG_CITY = 1_000_000
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE places(
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
+    fclass TEXT, fcode TEXT, cc TEXT, a1 TEXT, a2 TEXT, a1name TEXT, a2name TEXT,
+    pop INTEGER, names TEXT, source TEXT);
+CREATE TABLE names(key TEXT NOT NULL, id INTEGER NOT NULL, name TEXT, weight REAL, common INTEGER);
+CREATE VIRTUAL TABLE places_rtree USING rtree(id, minlat, maxlat, minlon, maxlon);
+"""
+_INDEXES = """
+CREATE INDEX names_key ON names(key);
+CREATE INDEX places_admin ON places(cc, a1, a2, fcode);
+"""
+
+
+def _common_checker():
+    """Flag names whose *key* is also the key of a frequent word ("In", "But", "Mir", "March"),
+    so the recogniser asks for a place cue before them. wordfreq is a build-time helper: without
+    it no name is flagged."""
+    try:
+        from wordfreq import iter_wordlist, zipf_frequency
+    except ImportError:  # pragma: no cover - build without the optional helper
+        return (lambda name, pop: False), set()
+    from .fold import fold_token
+
+    common_keys = set()
+    for lang, z in _COMMON_ZIPF.items():
+        for w in iter_wordlist(lang):
+            if zipf_frequency(w, lang) < z:
+                break
+            if w.isalpha():
+                common_keys.add(fold_token(w))
+
+    def common(name: str, pop: int) -> bool:
+        words = tokens(name)
+        return len(words) == 1 and pop < _BIG_CITY and fold_token(words[0]) in common_keys
+
+    return common, common_keys
+
+
+def write_store(path: Path, places: Iterable, *, sources: list[str], common_words: bool = True) -> None:
+    """Write a store atomically from build rows (see :class:`gazetteer.build.PlaceRow`)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    os.unlink(tmp)
+    common, common_keys = _common_checker() if common_words else ((lambda n, p: False), set())
+    try:
+        con = sqlite3.connect(tmp)
+        con.executescript(_SCHEMA)
+        name_rows: dict[tuple[str, int], tuple[str, float, int]] = {}
+        place_rows = []
+        for p in sorted(places, key=lambda p: p.id):
+            if math.isnan(p.lat) or math.isnan(p.lon):
+                continue
+            display = []
+            for n in (p.name, *p.names):
+                if n and n not in display:
+                    display.append(n)
+            place_rows.append((p.id, p.name, round(p.lat, 5), round(p.lon, 5), p.fclass, p.fcode,
+                               p.cc, p.a1, p.a2, p.a1name, p.a2name, p.pop, "|".join(display[:40]),
+                               p.source))
+            weighted: dict[str, float] = {n: 1.0 for n in display}
+            for f, w in getattr(p, "forms", {}).items():
+                weighted[f] = max(weighted.get(f, 0.0), w)
+            for n, w in weighted.items():
+                variants = cyrillic_variants(n) + sorted(latin_variants(n)) if is_cyrillic(n) else [n]
+                for v in variants:
+                    is_common = int(common(v, p.pop))
+                    k = fold_name(v)
+                    if len(k) < 2:
+                        continue
+                    old = name_rows.get((k, p.id))
+                    if old is None or old[1] < w:
+                        name_rows[(k, p.id)] = (v, w, is_common if old is None else min(old[2], is_common))
+        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
+        con.executemany(
+            "INSERT INTO places_rtree VALUES (?,?,?,?,?)",
+            [(r[0], r[2], r[2], r[3], r[3]) for r in place_rows],
+        )
+        con.executemany(
+            "INSERT INTO names VALUES (?,?,?,?,?)",
+            sorted((k, i, v, w, c) for (k, i), (v, w, c) in name_rows.items()),
+        )
+        con.executescript(_INDEXES)
+        used = {k for k, _ in name_rows}
+        meta = {"schema": SCHEMA_VERSION, "sources": "\n".join(sources), "places": str(len(place_rows)),
+                "common_keys": "\n".join(sorted(common_keys & used))}
+        con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+        con.commit()
+        con.execute("VACUUM")
+        con.close()
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def read_rows(path: Path):
+    """Load a store back into build rows, so ``--extend`` can add to it."""
+    from .build import PlaceRow
+
+    g = Gazetteer(path)
+    places = {}
+    a1n: dict = {}
+    a2n: dict = {}
+    for r in g._con.execute("SELECT * FROM places"):
+        p = PlaceRow(id=r[0], name=r[1], lat=r[2], lon=r[3], fclass=r[4], fcode=r[5], cc=r[6],
+                     a1=r[7], a2=r[8], a1name=r[9], a2name=r[10], pop=r[11],
+                     names=[n for n in r[12].split("|") if n], source=r[13])
+        places[p.id] = p
+        if p.fcode == "ADM1":
+            a1n[(p.cc, p.a1)] = p.name
+        elif p.fcode == "ADM2":
+            a2n[(p.cc, p.a1, p.a2)] = p.name
+    # admin forms are kept as names with their weights
+    for key, pid, name, weight in g._con.execute("SELECT key, id, name, weight FROM names WHERE weight < 1"):
+        places[pid].forms[name] = weight
+    sources = g.meta.get("sources", "").split("\n")
+    g.close()
+    return places, a1n, a2n, [s for s in sources if s]
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+class Gazetteer:
+    """Read-only access to a gazetteer file: lookups by name, by id, by point.
+
+    >>> g = Gazetteer.default()                     # doctest: +SKIP
+    >>> g.lookup("Graivoron")[0].place.name         # doctest: +SKIP
+    'Grayvoron'
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise GazetteerError(f"gazetteer file not found: {self.path}")
+        try:
+            self._con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
+                                        check_same_thread=False)
+            self.meta = dict(self._con.execute("SELECT key, value FROM meta"))
+        except sqlite3.DatabaseError as e:
+            raise GazetteerError(f"{self.path} is not a gazetteer file ({e})") from None
+        if self.meta.get("schema") != SCHEMA_VERSION:
+            raise GazetteerError(
+                f"{self.path} has gazetteer schema {self.meta.get('schema')!r}, this version reads "
+                f"{SCHEMA_VERSION!r}: rebuild it with 'mapper gazetteer build'"
+            )
+        self._place = lru_cache(maxsize=50_000)(self._load_place)
+        self._key_rows = lru_cache(maxsize=50_000)(self._load_key_rows)
+        self._buckets: dict[str, list[str]] = {}
+        self.common_keys = frozenset(self.meta.pop("common_keys", "").split("\n")) - {""}
+
+    @classmethod
+    def default(cls) -> "Gazetteer":
+        from importlib.resources import files
+
+        return cls(Path(str(files("gazetteer") / "data" / "default.gaz")))
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __getstate__(self):  # picklable for worker processes: reopen by path
+        return {"path": str(self.path)}
+
+    def __setstate__(self, state):
+        self.__init__(state["path"])
+
+    # -- records ---------------------------------------------------------------------------
+    def _load_place(self, pid: int) -> Place | None:
+        r = self._con.execute("SELECT * FROM places WHERE id=?", (pid,)).fetchone()
+        if r is None:
+            return None
+        return Place(geonameid=r[0], name=r[1], lat=r[2], lon=r[3], feature_class=r[4],
+                     feature_code=r[5], country_code=r[6], admin1_code=r[7], admin2_code=r[8],
+                     admin1_name=r[9], admin2_name=r[10], population=r[11] or 0,
+                     names=tuple(n for n in (r[12] or "").split("|") if n), source=r[13] or "")
+
+    def get(self, geonameid: int) -> Place | None:
+        return self._place(int(geonameid))
+
+    def _load_key_rows(self, key: str) -> tuple[tuple[int, str, float, bool], ...]:
+        return tuple(
+            (i, n, w, bool(c))
+            for i, n, w, c in self._con.execute("SELECT id, name, weight, common FROM names WHERE key=?", (key,))
+        )
+
+    def by_key(self, key: str) -> list[tuple[Place, str, float, bool]]:
+        """Places whose folded name is ``key``: (place, name variant, weight, common-word flag)."""
+        out = []
+        for pid, name, w, common in self._key_rows(key):
+            p = self._place(pid)
+            if p is not None:
+                out.append((p, name, w, common))
+        return out
+
+    def keys(self) -> Iterator[str]:
+        """Every distinct folded name, for building a multi-pattern matcher."""
+        for (k,) in self._con.execute("SELECT DISTINCT key FROM names"):
+            yield k
+
+    def admin(self, cc: str, a1: str, a2: str = "") -> Place | None:
+        """The admin-1 (or, with ``a2``, admin-2) region record for codes."""
+        if a2:
+            r = self._con.execute("SELECT id FROM places WHERE cc=? AND a1=? AND a2=? AND fcode='ADM2'", (cc, a1, a2)).fetchone()
+        else:
+            r = self._con.execute("SELECT id FROM places WHERE cc=? AND a1=? AND fcode='ADM1'", (cc, a1)).fetchone()
+        return self.get(r[0]) if r else None
+
+    def country(self, cc: str) -> Place | None:
+        r = self._con.execute("SELECT id FROM places WHERE cc=? AND fcode='PCLI'", (cc,)).fetchone()
+        return self.get(r[0]) if r else None
+
+    def hierarchy(self, place: Place) -> list[Place]:
+        """Country, admin-1 and admin-2 records above a place, outermost first."""
+        out = []
+        for p in (
+            self.country(place.country_code),
+            self.admin(place.country_code, place.admin1_code) if place.admin1_code and place.feature_code != "ADM1" else None,
+            self.admin(place.country_code, place.admin1_code, place.admin2_code) if place.admin2_code and place.feature_code != "ADM2" else None,
+        ):
+            if p is not None and p.geonameid != place.geonameid:
+                out.append(p)
+        return out
+
+    # -- lookups ---------------------------------------------------------------------------
+    @staticmethod
+    def importance(place: Place) -> float:
+        """A prior for ranking same-named places: population, and admin level for regions."""
+        pop = math.log10(place.population + 10)
+        level_bonus = {0: 3.0, 1: 2.0, 2: 0.5}.get(place.admin_level or -1, 0.0) if place.is_admin else 0.0
+        return pop + level_bonus
+
+    def _fuzzy_keys(self, key: str, limit: int, cutoff: float) -> list[tuple[str, float]]:
+        from rapidfuzz import fuzz, process
+
+        first = key[:1]
+        if first not in self._buckets:
+            hi = first[:-1] + chr(ord(first[-1]) + 1) if first else "\uffff"
+            self._buckets[first] = [k for (k,) in self._con.execute(
+                "SELECT DISTINCT key FROM names WHERE key >= ? AND key < ?", (first, hi))]
+        res = process.extract(key, self._buckets[first], scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
+        return [(k, s / 100.0) for k, s, _ in res]
+
+    def lookup(self, name: str, *, limit: int = 10, fuzzy: bool = True, fuzzy_cutoff: float = 85.0) -> list[Candidate]:
+        """Ranked candidates for a name: exact spelling, then folded key, then fuzzy key.
+
+        Score: 1.0 for the exact spelling, 0.95 for a folded match, the rapidfuzz ratio (times
+        0.9) for a fuzzy one; multiplied by the name's weight (an oblast's 'X area' form weighs
+        less than 'X oblast'). Ties go to the more important place.
+        """
+        key = fold_name(name)
+        if not key:
+            return []
+        scored: dict[int, Candidate] = {}
+
+        def offer(c: Candidate) -> None:
+            old = scored.get(c.place.geonameid)
+            if old is None or old.score < c.score:
+                scored[c.place.geonameid] = c
+
+        for p, variant, w, _ in self.by_key(key):
+            exact = variant.casefold() == name.strip().casefold()
+            offer(Candidate(p, (1.0 if exact else 0.95) * w, "exact" if exact else "folded", variant))
+        if fuzzy and not scored and len(key) >= 4:
+            for k, s in self._fuzzy_keys(key, limit=20, cutoff=fuzzy_cutoff):
+                for p, variant, w, _ in self.by_key(k):
+                    offer(Candidate(p, 0.9 * s * w, "fuzzy", variant))
+        ranked = sorted(scored.values(), key=lambda c: (-round(c.score, 3), -self.importance(c.place)))
+        return ranked[:limit]
+
+    def near(self, lat: float, lon: float, k: int = 5, *, max_km: float = 500.0) -> list[tuple[Place, float]]:
+        """The ``k`` places nearest a point, with their distance in km (R*Tree, growing box)."""
+        radius = 0.1
+        while True:
+            dlon = radius / max(0.05, math.cos(math.radians(lat)))
+            ids = [r[0] for r in self._con.execute(
+                "SELECT id FROM places_rtree WHERE minlat<=? AND maxlat>=? AND minlon<=? AND maxlon>=?",
+                (lat + radius, lat - radius, lon + dlon, lon - dlon))]
+            if len(ids) >= k or radius * 111 > max_km:
+                break
+            radius *= 2
+        out = []
+        for pid in ids:
+            p = self.get(pid)
+            if p is not None:
+                d = haversine_km(lat, lon, p.lat, p.lon)
+                if d <= max_km:
+                    out.append((p, d))
+        out.sort(key=lambda t: (t[1], -t[0].population))
+        return out[:k]
+
+    def stats(self) -> dict:
+        """Counts for 'gazetteer info': places by country and by admin-1 of the region."""
+        by_cc = dict(self._con.execute("SELECT cc, count(*) FROM places GROUP BY cc ORDER BY 2 DESC"))
+        by_a1 = {
+            f"{cc}.{a1} {name or ''}".strip(): n
+            for cc, a1, name, n in self._con.execute(
+                "SELECT cc, a1, max(a1name), count(*) FROM places WHERE cc IN ('UA','RU','BY') AND fclass='P' "
+                "GROUP BY cc, a1 ORDER BY 4 DESC")
+        }
+        n_names = self._con.execute("SELECT count(*) FROM names").fetchone()[0]
+        return {
+            "path": str(self.path),
+            "size_bytes": self.path.stat().st_size,
+            "places": sum(by_cc.values()),
+            "names": n_names,
+            "sources": [s for s in self.meta.get("sources", "").split("\n") if s],
+            "by_country": by_cc,
+            "by_admin1": by_a1,
+        }

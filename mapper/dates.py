@@ -1,0 +1,96 @@
+"""Calendar words of English, Russian and Ukrainian, and full-date parsing.
+
+Shared by the readers (a report with no date field may state one in its text) and the timeline
+(which resolves relative expressions). Hand-written tables, because what is needed is a fixed,
+fast set of forms with exact offsets; dateparser's ``search_dates`` took ~20 ms a sentence here
+and read "may" and "march" as dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .errors import InputError
+
+MONTHS: dict[str, int] = {}
+for _n, _forms in enumerate(
+    [
+        "january jan январь января январе січень січня",
+        "february feb февраль февраля феврале лютий лютого",
+        "march mar март марта марте березень березня",
+        "april apr апрель апреля апреле квітень квітня",
+        "may май мая мае травень травня",
+        "june jun июнь июня июне червень червня",
+        "july jul июль июля июле липень липня",
+        "august aug август августа августе серпень серпня",
+        "september sep sept сентябрь сентября сентябре вересень вересня",
+        "october oct октябрь октября октябре жовтень жовтня",
+        "november nov ноябрь ноября ноябре листопад листопада",
+        "december dec декабрь декабря декабре грудень грудня",
+    ],
+    start=1,
+):
+    for _f in _forms.split():
+        MONTHS[_f] = _n
+
+WEEKDAYS: dict[str, int] = {}
+for _n, _forms in enumerate(
+    [
+        "monday mon понедельник понедельника понеділок понеділка",
+        "tuesday tue tues вторник вторника вівторок вівторка",
+        "wednesday wed среда среду среды середа середу середи",
+        "thursday thu thurs четверг четверга четвер четверга",
+        "friday fri пятница пятницу пятницы пʼятниця пʼятницю п'ятниця п'ятницю пятниця пятницю",
+        "saturday sat суббота субботу субботы субота суботу суботи",
+        "sunday sun воскресенье воскресенья неделя неділя неділю",
+    ]
+):
+    for _f in _forms.split():
+        WEEKDAYS[_f] = _n
+
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+# 23 May 2023, May 23, 2023, 23 мая 2023 г., 2023-05-23, 23.05.2023, 23/05/2023
+FULL_DATE_RES = [
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b"),
+    re.compile(r"\b(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})\b"),
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH_ALT})\.?,?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(rf"\b(?P<mon>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),
+]
+
+
+def parse_iso_date(value: str, *, what: str = "date") -> dt.date:
+    """A date given by the user or a data field: ISO 'YYYY-MM-DD' (a time part is ignored),
+    or any full form :func:`find_full_date` knows. Impossible dates are an :class:`InputError`."""
+    value = str(value).strip()
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$", value)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError as e:
+            raise InputError(f"impossible {what} {value!r}: {e}") from None
+    found = find_full_date(value)
+    if found is None or found[1] - found[0] < len(value) - 2:
+        raise InputError(f"unreadable {what} {value!r}: expected YYYY-MM-DD")
+    return found[2]
+
+
+def _mk(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def find_full_date(text: str) -> tuple[int, int, dt.date] | None:
+    """The first fully stated date in a text, with its span; None if there is none."""
+    best = None
+    for rx in FULL_DATE_RES:
+        for m in rx.finditer(text):
+            mon = MONTHS.get(m.group("mon").lower()) if "mon" in m.groupdict() else int(m.group("m"))
+            day = _mk(int(m.group("y")), mon or 0, int(m.group("d")))
+            if day and (best is None or m.start() < best[0]):
+                best = (m.start(), m.end(), day)
+            if day:
+                break
+    return best

@@ -1,0 +1,284 @@
+"""Ingest: read reports from text, Markdown, HTML, JSON, JSONL, CSV and Telegram exports.
+
+First stage of the pipeline. Every reader returns :class:`ReadResult` — the reports it could read
+and the rows it could not — so one bad row never loses the rest of a collection. A file that
+cannot be read at all raises :class:`InputError` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .dates import find_full_date, parse_iso_date
+from .errors import InputError
+from .records import Report
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+COLLECTION_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv", ".tsv"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | COLLECTION_SUFFIXES
+_DATE_LINE_RE = re.compile(r"^\s*date\s*[:=]?\s*(\S+)\s*", re.I)
+_FRONT_MATTER_RE = re.compile(r"^---\s*\n(.*?)\n---\s*\n", re.S)
+
+
+@dataclass
+class RowError:
+    """A row of a collection (or a whole file) that could not be read."""
+
+    path: str
+    row: int | None
+    error: str
+
+
+@dataclass
+class ReadResult:
+    reports: list[Report] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def detect_language(text: str) -> str:
+    """'uk', 'ru' or 'en' from the script: enough to pick cue-word tables, no model needed."""
+    sample = text[:4000]
+    cyr = sum(1 for c in sample if "\u0400" <= c <= "\u04ff")
+    lat = sum(1 for c in sample if c.isascii() and c.isalpha())
+    if cyr > lat:
+        uk = sum(sample.count(c) for c in "іїєґІЇЄҐ")
+        ru = sum(sample.count(c) for c in "ыэъёЫЭЪЁ")
+        return "uk" if uk > ru else "ru"
+    return "en"
+
+
+def decode_bytes(data: bytes, *, name: str = "input") -> tuple[str, list[str]]:
+    """Text of a file: UTF-8 (with or without BOM), else the encoding charset-normalizer finds,
+    with a warning. Empty and binary data are input errors."""
+    if not data.strip():
+        raise InputError(f"{name}: empty file")
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{name}: binary file (NUL bytes), not a report")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(f"{name}: not text in any known encoding")
+    text = str(best)
+    controls = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\r\n\t\f")
+    if controls > 0.05 * min(len(text), 4096):
+        raise InputError(f"{name}: binary file, not a report")
+    return text, [f"{name}: not UTF-8, decoded as {best.encoding}"]
+
+
+def slug_id(path: Path) -> str:
+    return path.stem
+
+
+def _report(*, id: str, text: str, date: dt.date | None, path: str, warnings: list[str],
+            title: str = "", source: str = "", url: str = "") -> Report:
+    text = text.strip()
+    if not text:
+        raise InputError(f"{path or id}: no text")
+    if date is None:
+        found = find_full_date(text[:2000])
+        if found:
+            date = found[2]
+            warnings.append(f"{path or id}: no date given; took {date.isoformat()} from the text")
+        else:
+            warnings.append(f"{path or id}: no date given or found; incidents will have date null")
+    return Report(id=id, text=text, date=date, title=title, source=source, url=url,
+                  language=detect_language(text), path=path, warnings=tuple(warnings))
+
+
+def parse_text(text: str, *, id: str, path: str = "", default_date: dt.date | None = None,
+               warnings: list[str] | None = None) -> Report:
+    """A plain-text or Markdown report. Its date comes from a first line like ``date 2023-05-23``
+    or a YAML front matter (``date:``, ``title:``, ``source:``, ``url:``), else ``default_date``."""
+    warnings = list(warnings or [])
+    meta: dict[str, str] = {}
+    fm = _FRONT_MATTER_RE.match(text)
+    if fm:
+        for line in fm.group(1).splitlines():
+            k, sep, v = line.partition(":")
+            if sep:
+                meta[k.strip().lower()] = v.strip().strip("'\"")
+        text = text[fm.end():]
+    else:
+        m = _DATE_LINE_RE.match(text)
+        if m:
+            meta["date"] = m.group(1)
+            text = text[m.end():]
+    date = parse_iso_date(meta["date"], what=f"date in {path or id}") if meta.get("date") else default_date
+    return _report(id=meta.get("id", id), text=text, date=date, path=path, warnings=warnings,
+                   title=meta.get("title", ""), source=meta.get("source", ""), url=meta.get("url", ""))
+
+
+def parse_html(html: str, *, id: str, path: str = "", default_date: dt.date | None = None,
+               warnings: list[str] | None = None) -> Report:
+    """Main text of an HTML page (trafilatura drops navigation, ads and sidebars)."""
+    import trafilatura
+
+    warnings = list(warnings or [])
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True) or ""
+    meta = trafilatura.extract_metadata(html)
+    if not text.strip():
+        raise InputError(f"{path or id}: no article text found in the HTML")
+    date = default_date
+    title = url = source = ""
+    if meta is not None:
+        title, url, source = meta.title or "", meta.url or "", meta.sitename or ""
+        if meta.date and date is None:
+            try:
+                date = parse_iso_date(meta.date)
+            except InputError:
+                pass
+    return _report(id=id, text=text, date=date, path=path, warnings=warnings, title=title,
+                   source=source, url=url)
+
+
+def _flatten_telegram_text(value) -> str:
+    """Telegram Desktop exports write text as a string or a list of strings and entities."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(v if isinstance(v, str) else str(v.get("text", "")) if isinstance(v, dict) else "" for v in value)
+    return ""
+
+
+def _telegram_links(value) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [v.get("href") or v.get("text", "") for v in value
+            if isinstance(v, dict) and v.get("type") in ("link", "text_link")]
+
+
+def _from_record(obj, *, n: int, stem: str, path: str, default_date: dt.date | None,
+                 channel: str = "") -> Report:
+    if not isinstance(obj, dict):
+        raise InputError(f"row {n}: expected an object, found {type(obj).__name__}")
+    if "type" in obj and obj.get("type") != "message":
+        raise InputError(f"row {n}: a Telegram service message, not a report")
+    text = _flatten_telegram_text(obj.get("text", obj.get("body", obj.get("content", ""))))
+    if not text.strip():
+        raise InputError(f"row {n}: no text")
+    raw_date = obj.get("date") or obj.get("published") or obj.get("event_date")
+    date = parse_iso_date(str(raw_date), what=f"date in row {n}") if raw_date else default_date
+    rid = str(obj.get("id") or f"{stem}-{n}")
+    if channel:
+        rid = f"{channel}-{rid}"
+    links = _telegram_links(obj.get("text"))
+    return _report(id=rid, text=text, date=date, path=path, warnings=[],
+                   title=str(obj.get("title") or ""),
+                   source=str(obj.get("source") or obj.get("from") or channel or ""),
+                   url=str(obj.get("url") or (links[0] if links else "")))
+
+
+def _collect(rows: Iterable[tuple[int, object]], *, stem: str, path: str,
+             default_date: dt.date | None, channel: str = "") -> ReadResult:
+    out = ReadResult()
+    for n, obj in rows:
+        try:
+            out.reports.append(_from_record(obj, n=n, stem=stem, path=path, default_date=default_date, channel=channel))
+        except InputError as e:
+            if "service message" not in str(e):
+                out.errors.append(RowError(path, n, str(e)))
+    return out
+
+
+def parse_json(text: str, *, stem: str, path: str, default_date: dt.date | None) -> ReadResult:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}: malformed JSON ({e.msg} at line {e.lineno})") from None
+    channel = ""
+    if isinstance(data, dict) and isinstance(data.get("messages"), list):  # Telegram Desktop export
+        channel = re.sub(r"\W+", "_", str(data.get("name") or data.get("id") or stem)).strip("_")
+        data = data["messages"]
+    elif isinstance(data, dict) and isinstance(data.get("reports"), list):
+        data = data["reports"]
+    elif isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise InputError(f"{path}: expected a list of reports, found {type(data).__name__}")
+    return _collect(enumerate(data, 1), stem=stem, path=path, default_date=default_date, channel=channel)
+
+
+def parse_jsonl(text: str, *, stem: str, path: str, default_date: dt.date | None) -> ReadResult:
+    rows: list[tuple[int, object]] = []
+    bad: list[RowError] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append((n, json.loads(line)))
+        except json.JSONDecodeError as e:
+            bad.append(RowError(path, n, f"row {n}: malformed JSON ({e.msg})"))
+    out = _collect(rows, stem=stem, path=path, default_date=default_date)
+    out.errors[:0] = bad
+    return out
+
+
+def parse_csv(text: str, *, stem: str, path: str, default_date: dt.date | None, delimiter: str = ",") -> ReadResult:
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+        if not reader.fieldnames or "text" not in [f.strip().lower() for f in reader.fieldnames]:
+            raise InputError(f"{path}: CSV needs a 'text' column (found {reader.fieldnames})")
+        rows = [(n, {k.strip().lower(): v for k, v in r.items() if k}) for n, r in enumerate(reader, 2)]
+    except csv.Error as e:
+        raise InputError(f"{path}: malformed CSV ({e})") from None
+    return _collect(rows, stem=stem, path=path, default_date=default_date)
+
+
+def read_path(path: str | Path, *, default_date: dt.date | None = None,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+    """Read one file into reports. Raises :class:`InputError` if the file as a whole is bad."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory (use 'mapper batch' for folders)")
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{p}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit (--max-bytes)")
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise InputError(f"{p}: cannot read ({e.strerror})") from None
+    text, warnings = decode_bytes(data, name=str(p))
+    suffix = p.suffix.lower()
+    stem = slug_id(p)
+    if suffix in HTML_SUFFIXES or (suffix not in COLLECTION_SUFFIXES and text.lstrip()[:15].lower().startswith(("<!doctype html", "<html"))):
+        rep = parse_html(text, id=stem, path=str(p), default_date=default_date, warnings=warnings)
+        return ReadResult([rep])
+    if suffix == ".json":
+        res = parse_json(text, stem=stem, path=str(p), default_date=default_date)
+    elif suffix in (".jsonl", ".ndjson"):
+        res = parse_jsonl(text, stem=stem, path=str(p), default_date=default_date)
+    elif suffix in (".csv", ".tsv"):
+        res = parse_csv(text, stem=stem, path=str(p), default_date=default_date,
+                        delimiter="\t" if suffix == ".tsv" else ",")
+    else:
+        return ReadResult([parse_text(text, id=stem, path=str(p), default_date=default_date, warnings=warnings)])
+    if warnings:
+        res.reports = [replace(r, warnings=r.warnings + tuple(warnings)) for r in res.reports]
+    if not res.reports and not res.errors:
+        raise InputError(f"{p}: no reports in the collection")
+    return res
+
+
+def content_hash(report: Report) -> str:
+    h = hashlib.sha256()
+    for part in (report.id, report.text, str(report.date), report.source, report.url, report.title):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()[:16]
