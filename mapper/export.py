@@ -1,0 +1,176 @@
+"""Export incidents as GeoJSON (RFC 7946), GeoJSON text sequences, CSV with ACLED columns, KML
+and GeoPackage. Every writer is atomic. The GeoJSON property schema is documented in the README
+and kept stable: add properties, never rename them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from .events import labels
+from .fileio import atomic_path, write_text
+from .records import Incident
+
+FORMATS = ("html", "geojson", "csv", "kml", "gpkg")
+ACLED_COLUMNS = [
+    "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type",
+    "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
+    "source", "notes", "fatalities",
+]
+COUNTRY_NAMES = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus"}
+
+
+def properties(i: Incident) -> dict:
+    p = i.place
+    return {
+        "report_id": i.report_id,
+        "incident_id": i.incident_id,
+        "kind": i.kind,
+        "place": p.name,
+        "place_local": p.cyrillic_name,
+        "mention": "; ".join(i.mentions),
+        "geonameid": p.geonameid,
+        "country_code": p.country_code,
+        "admin1": i.place.admin1_name,
+        "admin2": i.place.admin2_name,
+        "precision": i.precision,
+        "geo_precision": i.geo_precision,
+        "confidence": round(i.confidence, 3),
+        "date": i.date.isoformat() if i.date else None,
+        "date_end": i.date_end.isoformat() if i.date_end else None,
+        "time_precision": i.time_precision,
+        "time_expression": i.time_expression,
+        "event_type": i.event_type,
+        "event_label": labels().get(i.event_type, "Mention"),
+        "sub_event_type": i.sub_event_type,
+        "evidence": "\n".join(i.evidence),
+        "source": "; ".join(i.sources) or i.source,
+        "url": i.url,
+        "border_km": i.border_km,
+        "border_side": i.border_side,
+        "fatalities": i.fatalities,
+    }
+
+
+def feature(i: Incident, *, precision: int = 5) -> dict:
+    return {
+        "type": "Feature",
+        "id": i.incident_id,
+        "geometry": {"type": "Point", "coordinates": [round(i.place.lon, precision), round(i.place.lat, precision)]},
+        "properties": properties(i),
+    }
+
+
+def select(incidents: Iterable[Incident], *, mentions: bool = False) -> list[Incident]:
+    return [i for i in incidents if mentions or i.kind == "incident"]
+
+
+def feature_collection(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> dict:
+    feats = [feature(i, precision=precision) for i in select(incidents, mentions=mentions)]
+    fc: dict = {"type": "FeatureCollection", "features": feats}
+    if feats:
+        xs = [f["geometry"]["coordinates"][0] for f in feats]
+        ys = [f["geometry"]["coordinates"][1] for f in feats]
+        fc["bbox"] = [min(xs), min(ys), max(xs), max(ys)]
+    return fc
+
+
+def geojson_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> str:
+    return json.dumps(feature_collection(incidents, precision=precision, mentions=mentions), ensure_ascii=False)
+
+
+def geojsonseq_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> str:
+    """One feature per line (GeoJSONSeq, as ogr2ogr and jq read it)."""
+    return "".join(json.dumps(feature(i, precision=precision), ensure_ascii=False) + "\n"
+                   for i in select(incidents, mentions=mentions))
+
+
+def acled_row(i: Incident, *, precision: int = 5) -> dict:
+    p = properties(i)
+    return {
+        "event_id_cnty": i.incident_id,
+        "event_date": p["date"] or "",
+        "year": i.date.year if i.date else "",
+        "time_precision": i.time_precision or "",
+        "event_type": p["event_label"],
+        "sub_event_type": i.sub_event_type,
+        "country": COUNTRY_NAMES.get(i.place.country_code, i.place.country_code),
+        "admin1": p["admin1"],
+        "admin2": p["admin2"],
+        "location": p["place"],
+        "latitude": round(i.place.lat, precision),
+        "longitude": round(i.place.lon, precision),
+        "geo_precision": i.geo_precision,
+        "source": p["source"],
+        "notes": " ".join(i.evidence),
+        "fatalities": i.fatalities if i.fatalities is not None else "",
+    }
+
+
+def csv_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=ACLED_COLUMNS + ["kind", "report_id", "url", "confidence", "border_km", "border_side"])
+    w.writeheader()
+    for i in select(incidents, mentions=mentions):
+        w.writerow({**acled_row(i, precision=precision), "kind": i.kind, "report_id": i.report_id,
+                    "url": i.url, "confidence": i.confidence, "border_km": i.border_km, "border_side": i.border_side})
+    return buf.getvalue()
+
+
+def kml_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False, name: str = "incidents") -> str:
+    """KML 2.2 with one Placemark per incident and a TimeStamp (or TimeSpan) for Google Earth."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>', f"<name>{escape(name)}</name>"]
+    for i in select(incidents, mentions=mentions):
+        p = properties(i)
+        out.append(f'<Placemark id="{escape(i.incident_id)}">')
+        out.append(f"<name>{escape(p['place'])}: {escape(p['event_label'])}</name>")
+        out.append(f"<description>{escape(p['evidence'])}</description>")
+        if i.date and i.date_end:
+            out.append(f"<TimeSpan><begin>{i.date.isoformat()}</begin><end>{i.date_end.isoformat()}</end></TimeSpan>")
+        elif i.date:
+            out.append(f"<TimeStamp><when>{i.date.isoformat()}</when></TimeStamp>")
+        out.append("<ExtendedData>")
+        for k, v in p.items():
+            if v is not None and k != "evidence":
+                out.append(f'<Data name="{escape(k)}"><value>{escape(str(v))}</value></Data>')
+        out.append("</ExtendedData>")
+        out.append(f"<Point><coordinates>{round(i.place.lon, precision)},{round(i.place.lat, precision)}</coordinates></Point>")
+        out.append("</Placemark>")
+    out.append("</Document></kml>")
+    return "\n".join(out)
+
+
+def write_gpkg(path: str | os.PathLike, incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> Path:
+    """GeoPackage via geopandas/pyogrio (imported here only: they cost ~0.5 s to import)."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    rows = select(incidents, mentions=mentions)
+    data = [properties(i) for i in rows]
+    geom = [Point(round(i.place.lon, precision), round(i.place.lat, precision)) for i in rows]
+    columns = list(properties.__annotations__) if not data else list(data[0])
+    gdf = gpd.GeoDataFrame(data, columns=columns or None, geometry=geom, crs="EPSG:4326")
+    with atomic_path(path, suffix=".gpkg") as tmp:
+        tmp.unlink()
+        gdf.to_file(tmp, driver="GPKG", layer="incidents", engine="pyogrio")
+    return Path(path)
+
+
+def write(fmt: str, path: str | os.PathLike, incidents: list[Incident], *, precision: int = 5,
+          mentions: bool = False, seq: bool = False) -> Path:
+    if fmt == "geojson":
+        text = (geojsonseq_text if seq else geojson_text)(incidents, precision=precision, mentions=mentions)
+        return write_text(path, text)
+    if fmt == "csv":
+        return write_text(path, csv_text(incidents, precision=precision, mentions=mentions))
+    if fmt == "kml":
+        return write_text(path, kml_text(incidents, precision=precision, mentions=mentions, name=Path(path).stem))
+    if fmt == "gpkg":
+        return write_gpkg(path, incidents, precision=precision, mentions=mentions)
+    raise ValueError(f"unknown format {fmt!r}")

@@ -1,0 +1,97 @@
+"""Incidents: turn resolved places into dated, typed incident records with their evidence.
+
+Fifth stage. One incident per (report, place, date, event type); a place in a sentence with no
+event cue, or known only to country level, becomes a ``mention`` record instead. Each record
+carries the derived attributes users filter by: admin names, border distance and side.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import replace
+
+from .border import border_distance
+from .events import classify, fatalities
+from .records import Incident, Report, Resolved
+from .recognize import Recognition
+from .timeline import resolve_sentence
+
+STATEMENT_WEIGHT = 0.6
+
+
+def incident_id(report_id: str, geonameid: int, date, event_type: str) -> str:
+    h = hashlib.sha1(f"{report_id}|{geonameid}|{date}|{event_type}".encode()).hexdigest()
+    return f"im-{h[:12]}"
+
+
+def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) -> list[Incident]:
+    groups: "OrderedDict[tuple, dict]" = OrderedDict()
+    for r in resolved:
+        m = r.mention
+        if m.role != "place" or m.sentence in rec.boilerplate:
+            continue
+        sentence = rec.sentence_text(m.sentence)
+        et = classify(sentence)
+        s0, s1 = rec.sentences[m.sentence]
+        tr = resolve_sentence(rec.text[s0:s1], report.date, at=m.start - s0)
+        kind = "incident" if et is not None and r.precision != "country" else "mention"
+        etype = et.type if et and kind == "incident" else "mention"
+        key = (r.place.geonameid, tr.date, etype)
+        g = groups.get(key)
+        weight = STATEMENT_WEIGHT if etype in ("statement", "mention") else 1.0
+        if g is None:
+            groups[key] = g = {"r": r, "et": et, "tr": tr, "kind": kind, "evidence": [], "mentions": [],
+                               "conf": 0.0, "fatal": None, "geo": r.geo_precision}
+        if sentence not in g["evidence"]:
+            g["evidence"].append(sentence)
+        if m.text not in g["mentions"]:
+            g["mentions"].append(m.text)
+        g["conf"] = max(g["conf"], round(r.confidence * weight, 3))
+        g["geo"] = min(g["geo"], r.geo_precision)
+        f = fatalities(sentence)
+        if f is not None:
+            g["fatal"] = max(g["fatal"] or 0, f)
+    out = []
+    for (gid, date, etype), g in groups.items():
+        r, et, tr = g["r"], g["et"], g["tr"]
+        p = r.place
+        km, side = border_distance(p.lat, p.lon)
+        admin1 = p.name if p.feature_code == "ADM1" else p.admin1_name
+        admin2 = p.name if p.feature_code == "ADM2" else p.admin2_name
+        out.append(Incident(
+            incident_id=incident_id(report.id, gid, date, etype), report_id=report.id, kind=g["kind"],
+            place=replace(p, admin1_name=admin1, admin2_name=admin2), mentions=tuple(g["mentions"]),
+            evidence=tuple(g["evidence"]), event_type=etype,
+            sub_event_type=et.sub if et and g["kind"] == "incident" else "",
+            date=date, date_end=tr.date_end, time_precision=tr.precision if date else None,
+            time_expression=tr.expression, precision=r.precision, geo_precision=g["geo"],
+            confidence=g["conf"], source=report.source or report.path or report.id, url=report.url,
+            border_km=km, border_side=side, fatalities=g["fatal"],
+            sources=(report.source or report.path or report.id,),
+        ))
+    return out
+
+
+def merge_across_reports(incidents: list[Incident]) -> list[Incident]:
+    """``--merge``: one incident per place, day and type across reports, with every source."""
+    groups: "OrderedDict[tuple, list[Incident]]" = OrderedDict()
+    for i in incidents:
+        groups.setdefault((i.kind, i.place.geonameid, i.date, i.event_type), []).append(i)
+    out = []
+    for (kind, gid, date, etype), items in groups.items():
+        first = items[0]
+        if len(items) == 1:
+            out.append(first)
+            continue
+        ev, mn, src = [], [], []
+        for i in items:
+            ev += [e for e in i.evidence if e not in ev]
+            mn += [x for x in i.mentions if x not in mn]
+            src += [s for s in i.sources if s not in src]
+        out.append(replace(first, incident_id=incident_id("merged", gid, date, etype),
+                           report_id=",".join(dict.fromkeys(i.report_id for i in items)),
+                           evidence=tuple(ev), mentions=tuple(mn), sources=tuple(src),
+                           confidence=max(i.confidence for i in items),
+                           geo_precision=min(i.geo_precision for i in items)))
+    return out

@@ -1,0 +1,53 @@
+"""The pipeline as one object: a report in, its recognition, places and incidents out.
+
+Holds the gazetteer and the stage objects so that a batch pays their set-up once per process.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from gazetteer import Gazetteer, GazetteerError
+
+from .errors import GazetteerUnavailable
+from .incidents import build_incidents
+from .records import Incident, Report, Resolved
+from .recognize import Recognition, Recognizer
+from .resolve import Resolver
+
+GAZETTEER_ENV = "MAPPER_GAZETTEER"
+
+
+def open_gazetteer(path: str | os.PathLike | None = None) -> Gazetteer:
+    """The gazetteer at ``path``, else ``$MAPPER_GAZETTEER``, else the bundled default."""
+    path = path or os.environ.get(GAZETTEER_ENV) or None
+    try:
+        return Gazetteer(Path(path)) if path else Gazetteer.default()
+    except GazetteerError as e:
+        raise GazetteerUnavailable.from_error(e) from None
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    report: Report
+    recognition: Recognition
+    resolved: tuple[Resolved, ...]
+    incidents: tuple[Incident, ...]
+    seconds: float
+
+
+class Pipeline:
+    def __init__(self, gazetteer: Gazetteer | str | os.PathLike | None = None, *, preload: bool = False) -> None:
+        self.gazetteer = gazetteer if isinstance(gazetteer, Gazetteer) else open_gazetteer(gazetteer)
+        self.recognizer = Recognizer(self.gazetteer, preload=preload)
+        self.resolver = Resolver(self.gazetteer)
+
+    def process(self, report: Report) -> ReportResult:
+        t0 = time.perf_counter()
+        rec = self.recognizer.recognize(report.text)
+        resolved = self.resolver.resolve(rec)
+        incidents = build_incidents(report, rec, resolved)
+        return ReportResult(report, rec, tuple(resolved), tuple(incidents), time.perf_counter() - t0)

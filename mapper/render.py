@@ -1,0 +1,300 @@
+"""Render incidents as an interactive Leaflet map (folium): the border region, the state border,
+markers by event type with escaped popups, a time slider, layers, legend and tools.
+
+Last stage. Every string that comes from a report is escaped here with ``html.escape`` before it
+reaches the page; the data itself is embedded with Jinja's ``tojson``, which escapes ``<``, so a
+report containing ``</script>`` cannot end the script it is carried in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from .border import boundaries_geojson
+from .events import labels
+from .fileio import write_text
+from .records import Incident
+
+# Colour-blind-safe-ish palette (Okabe–Ito plus greys), one colour per event type.
+EVENT_COLOURS = {
+    "fortification": "#0072B2",
+    "missile_strike": "#D55E00",
+    "air_drone_strike": "#CC79A7",
+    "shelling": "#E69F00",
+    "incursion": "#882255",
+    "battle": "#B2182B",
+    "explosion": "#F0E442",
+    "evacuation": "#56B4E9",
+    "infrastructure": "#009E73",
+    "civilian_casualties": "#000000",
+    "military_presence": "#4477AA",
+    "statement": "#999999",
+    "mention": "#BBBBBB",
+}
+PRECISION_RADIUS_M = {"district": 15_000, "region": 45_000, "country": 150_000}
+REGION_BOUNDS = [[44.0, 30.0], [53.5, 41.0]]  # the border region, south-west / north-east
+_DAY_MS = 86_400_000
+
+_POINT_TO_LAYER = """
+function(feature, latlng) {
+  var p = feature.properties;
+  if (p.precision === 'settlement') {
+    return L.circleMarker(latlng, {radius: p.r, color: '#222', weight: 1, fillColor: p.c,
+                                   fillOpacity: 0.9, className: 'im-incident im-' + p.t});
+  }
+  return L.circle(latlng, {radius: p.m, color: p.c, weight: 1.5, dashArray: '5 4', fillColor: p.c,
+                           fillOpacity: 0.12, className: 'im-incident im-area im-' + p.t});
+}
+"""
+_ON_EACH = """
+function(feature, layer) {
+  layer.bindPopup(feature.properties.popup, {maxWidth: 380});
+  layer.bindTooltip(feature.properties.tip, {sticky: true});
+  (window.IM = window.IM || {layers: []}).layers.push(layer);
+}
+"""
+
+
+def _esc(s: object) -> str:
+    return html.escape("" if s is None else str(s), quote=True)
+
+
+def _highlight(sentence: str, mentions: Iterable[str]) -> str:
+    """Escape a sentence and wrap the place's mentions in <mark> (matching on the raw text)."""
+    spans = []
+    for m in sorted(set(mentions), key=len, reverse=True):
+        for x in re.finditer(re.escape(m), sentence):
+            if all(x.end() <= a or x.start() >= b for a, b in spans):
+                spans.append((x.start(), x.end()))
+    out, pos = [], 0
+    for a, b in sorted(spans):
+        out += [_esc(sentence[pos:a]), "<mark>", _esc(sentence[a:b]), "</mark>"]
+        pos = b
+    out.append(_esc(sentence[pos:]))
+    return "".join(out)
+
+
+def popup_html(i: Incident) -> str:
+    p = i.place
+    label = labels().get(i.event_type, "Place mentioned, no event")
+    when = "date unknown" if i.date is None else i.date.isoformat()
+    if i.date_end and i.date_end != i.date:
+        when += f" – {i.date_end.isoformat()}"
+    tp = {1: "day", 2: "week", 3: "month"}.get(i.time_precision or 0, "")
+    local = f' <span class="im-local">{_esc(p.cyrillic_name)}</span>' if p.cyrillic_name else ""
+    admin = ", ".join(x for x in (i.place.admin2_name if p.feature_code != "ADM2" else "", i.place.admin1_name if p.feature_code != "ADM1" else "") if x)
+    rows = [
+        f'<div class="im-popup"><div class="im-title"><b>{_esc(p.name)}</b>{local}</div>',
+        f'<div class="im-sub">{_esc(admin)}{" · " if admin else ""}{_esc(p.country_code)}</div>',
+        f'<div class="im-type" style="border-left:4px solid {EVENT_COLOURS.get(i.event_type, "#777")}">{_esc(label)}</div>',
+        f'<div class="im-when">{_esc(when)}{" (" + _esc(i.time_expression) + ")" if i.time_expression else ""}'
+        f'{" · precision: " + tp if tp else ""}</div>',
+    ]
+    for e in i.evidence[:3]:
+        rows.append(f'<blockquote class="im-evidence">{_highlight(e, i.mentions)}</blockquote>')
+    facts = [f"location precision: {_esc(i.precision)} (ACLED {i.geo_precision})", f"confidence: {i.confidence:.2f}"]
+    if i.border_km is not None:
+        facts.append(f"{i.border_km:.0f} km from the RU–UA border ({_esc(i.border_side or 'n/a')} side)")
+    if i.fatalities:
+        facts.append(f"fatalities stated: {i.fatalities}")
+    rows.append('<div class="im-facts">' + "<br>".join(facts) + "</div>")
+    src = _esc("; ".join(i.sources) or i.source)
+    if i.url and re.match(r"^https?://", i.url):
+        rows.append(f'<div class="im-source">Source: <a href="{_esc(i.url)}" target="_blank" rel="noopener noreferrer">{src}</a></div>')
+    else:
+        rows.append(f'<div class="im-source">Source: {src}</div>')
+    rows.append("</div>")
+    return "".join(rows)
+
+
+def _ms(d: dt.date) -> int:
+    return int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc).timestamp() * 1000)
+
+
+def map_features(incidents: list[Incident]) -> tuple[dict[str, list[dict]], tuple[int, int] | None]:
+    """Features for the page, grouped by event type: only what the page needs, pre-escaped."""
+    dated = [i for i in incidents if i.date]
+    span = (min(_ms(i.date) for i in dated), max(_ms(i.date_end or i.date) for i in dated) + _DAY_MS) if dated else None
+    groups: dict[str, list[dict]] = {}
+    for i in incidents:
+        if i.date and span:
+            # cumulative: an incident stays on the map from its day to the end of the data, so
+            # the slider's last day shows everything and earlier days show what had happened
+            start, end = _ms(i.date), span[1]
+        elif span:
+            start, end = span
+        else:
+            start, end = 0, _DAY_MS
+        props = {
+            "t": i.event_type, "c": EVENT_COLOURS.get(i.event_type, "#777"),
+            "r": round(5 + 6 * i.confidence, 1), "m": PRECISION_RADIUS_M.get(i.precision, 0),
+            "precision": i.precision, "start": start, "end": end,
+            "popup": popup_html(i),
+            "tip": _esc(f"{i.place.name} · {labels().get(i.event_type, 'mention')} · {i.date or 'date unknown'}"),
+            "id": i.incident_id,
+        }
+        groups.setdefault(i.event_type, []).append({
+            "type": "Feature", "properties": props,
+            "geometry": {"type": "Point", "coordinates": [round(i.place.lon, 5), round(i.place.lat, 5)]},
+        })
+    return groups, span
+
+
+def _legend_html(counts: Counter, title: str, as_of: str, n: int) -> str:
+    lab = labels()
+    items = "".join(
+        f'<div class="im-li"><span class="im-dot" style="background:{EVENT_COLOURS.get(t, "#777")}"></span>'
+        f"{_esc(lab.get(t, 'Place mentioned (no event)'))} <span class=\"im-n\">{c}</span></div>"
+        for t, c in sorted(counts.items(), key=lambda kv: -kv[1])
+    )
+    return f"""
+<div id="im-title" class="im-box"><div class="im-h">{_esc(title)}</div>
+<div class="im-asof">{n} incident{'s' if n != 1 else ''} · data as of {_esc(as_of)}</div></div>
+<div id="im-legend" class="im-box"><div class="im-lh">Event type</div>{items or '<div class="im-li">no incidents</div>'}
+<div class="im-lh">Location precision</div>
+<div class="im-li"><span class="im-dot" style="background:#777"></span>settlement (point)</div>
+<div class="im-li"><span class="im-ring"></span>district / region (area)</div>
+<div class="im-note">Points are place centres, not strike coordinates.</div></div>"""
+
+
+_CSS = """
+<style>
+.im-box{position:absolute;z-index:1000;background:rgba(255,255,255,.94);border-radius:6px;
+ box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222}
+#im-title{top:10px;left:50%;transform:translateX(-50%);padding:6px 12px;text-align:center;max-width:60%}
+#im-title .im-h{font-weight:600;font-size:14px}
+#im-title .im-asof{color:#555}
+#im-legend{bottom:115px;right:10px;padding:8px 10px;max-width:240px}
+.im-lh{font-weight:600;margin:4px 0 2px}
+.im-li{display:flex;align-items:center;gap:6px;margin:1px 0}
+.im-dot{display:inline-block;width:11px;height:11px;border-radius:50%;border:1px solid #222}
+.im-ring{display:inline-block;width:13px;height:13px;border-radius:50%;border:1.5px dashed #777;background:rgba(120,120,120,.15)}
+.im-n{color:#666;margin-left:auto}
+.im-note{color:#666;margin-top:4px;font-size:11px}
+.im-popup{font:12px/1.4 system-ui,sans-serif}
+.im-title{font-size:14px}.im-local{color:#555}
+.im-sub{color:#666;margin-bottom:4px}
+.im-type{padding-left:6px;font-weight:600;margin:4px 0}
+.im-when{color:#333}
+.im-evidence{margin:6px 0;padding:4px 8px;border-left:3px solid #ccc;background:#fafafa;max-height:140px;overflow:auto}
+.im-evidence mark{background:#ffe58a;padding:0 1px}
+.im-facts{color:#444;margin-top:4px}.im-source{margin-top:4px;color:#444}
+.leaflet-container{background:#dfe7ec}
+</style>"""
+
+
+def inline_assets(page: str) -> str:
+    """Replace every CDN <script>/<link> of a folium page with the file's content, taken from
+    PyPI folium-offline, so the page works with no network. Unknown URLs are an error."""
+    from offlinefolium.elements import _res
+
+    from .errors import OutputError
+
+    def script(m: re.Match) -> str:
+        url = m.group(1)
+        if url not in _res:
+            raise OutputError(f"--offline: no bundled copy of {url}")
+        return "<script>" + _res[url].replace("</script", "<\\/script") + "</script>"
+
+    def link(m: re.Match) -> str:
+        url = m.group(1)
+        if url not in _res:
+            raise OutputError(f"--offline: no bundled copy of {url}")
+        return "<style>" + _res[url].replace("</style", "<\\/style") + "</style>"
+
+    page = re.sub(r'<script src="(https?://[^"]+)"></script>', script, page)
+    page = re.sub(r'<link rel="stylesheet" href="(https?://[^"]+)"\s*/?>', link, page)
+    return page
+
+
+def _script(code: str):
+    """A script that runs after the map's earlier children are created (a map child, in order)."""
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    el = MacroElement()
+    el._template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+    el.code = code
+    return el
+
+
+def render_html(incidents: list[Incident], *, title: str = "Incidents", offline: bool = False,
+                as_of: str | None = None) -> str:
+    """The map page as a string."""
+    import folium
+    from folium.plugins import Fullscreen, HeatMap, MeasureControl, MiniMap, MousePosition, Timeline, TimelineSlider
+    from folium.utilities import JsCode
+
+    m = folium.Map(location=[50.5, 36.5], zoom_start=7, tiles=None, control_scale=True, prefer_canvas=True)
+    m.get_root().header.add_child(folium.Element(_CSS))
+    m.get_root().html.add_child(folium.Element(f"<title>{_esc(title)}</title>"))
+    bounds = boundaries_geojson()
+    if not offline:
+        import xyzservices.providers as xyz
+
+        for name, prov, show in (("Light (Esri World Gray Canvas)", xyz.Esri.WorldGrayCanvas, True),
+                                 ("OpenStreetMap", xyz.OpenStreetMap.Mapnik, False),
+                                 ("Satellite (Esri World Imagery)", xyz.Esri.WorldImagery, False)):
+            folium.TileLayer(tiles=prov.build_url(), attr=prov.html_attribution, name=name,
+                             max_zoom=prov.get("max_zoom", 18), overlay=False, control=True, show=show).add_to(m)
+    countries = {"type": "FeatureCollection", "features": [f for f in bounds["features"] if f["properties"]["kind"] == "country"]}
+    border = {"type": "FeatureCollection", "features": [f for f in bounds["features"] if f["properties"]["kind"] == "border"]}
+    fill = 0.9 if offline else 0.0
+    folium.GeoJson(countries, name="Countries", control=False,
+                   style_function=lambda f, fill=fill: {"color": "#6b6b6b", "weight": 1, "fillColor": "#f4f1ea", "fillOpacity": fill},
+                   tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
+    folium.GeoJson(border, name="Russia–Ukraine state border",
+                   style_function=lambda f: {"color": "#c0392b", "weight": 3.5, "dashArray": "8 4", "opacity": 0.9}).add_to(m)
+    groups, span = map_features(incidents)
+    lab = labels()
+    timelines = []
+    for etype, feats in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        name = f'<span style="color:{EVENT_COLOURS.get(etype, "#777")}">●</span> {_esc(lab.get(etype, "Place mentioned (no event)"))} ({len(feats)})'
+        tl = Timeline({"type": "FeatureCollection", "features": feats}, name=name,
+                      point_to_layer=JsCode(_POINT_TO_LAYER), on_each_feature=JsCode(_ON_EACH))
+        tl.layer_name = name  # Timeline does not pass ``name`` on to the layer control
+        tl.add_to(m)
+        timelines.append(tl)
+    if timelines and span:
+        slider = TimelineSlider(auto_play=False, date_options="YYYY-MM-DD", show_ticks=True, enable_playback=True,
+                                start=span[0], end=span[1], steps=max(2, (span[1] - span[0]) // _DAY_MS + 1))
+        slider.add_timelines(*timelines).add_to(m)
+        # open on the last day, where (cumulatively) every incident is shown
+        _script(f"{slider.get_name()}.setTime({span[1] - 1}); window.IM = window.IM || {{layers: []}}; "
+                f"window.IM.slider = {slider.get_name()}; window.IM.span = {list(span)};").add_to(m)
+    if incidents:
+        HeatMap([[i.place.lat, i.place.lon, max(0.2, i.confidence)] for i in incidents if i.kind == "incident"],
+                name="Heat map", show=False, radius=18).add_to(m)
+    Fullscreen().add_to(m)
+    if not offline:
+        MiniMap(toggle_display=True).add_to(m)
+    MeasureControl(primary_length_unit="kilometers").add_to(m)
+    MousePosition(position="bottomleft", separator=" , ", num_digits=4, prefix="lat , lon:").add_to(m)
+    folium.LayerControl(collapsed=len(groups) > 8).add_to(m)
+    pts = [(i.place.lat, i.place.lon) for i in incidents]
+    if pts:
+        lat0, lat1 = min(p[0] for p in pts), max(p[0] for p in pts)
+        lon0, lon1 = min(p[1] for p in pts), max(p[1] for p in pts)
+        pad = 0.35
+        m.fit_bounds([[lat0 - pad, lon0 - pad], [lat1 + pad, lon1 + pad]])
+    else:
+        m.fit_bounds(REGION_BOUNDS)
+    counts = Counter(i.event_type for i in incidents)
+    n_inc = sum(1 for i in incidents if i.kind == "incident")
+    as_of = as_of or max((i.date_end or i.date for i in incidents if i.date), default=dt.date.today()).isoformat()
+    m.get_root().html.add_child(folium.Element(_legend_html(counts, title, as_of, n_inc)))
+    page = m.get_root().render()
+    return inline_assets(page) if offline else page
+
+
+def write_map(path: str | os.PathLike, incidents: list[Incident], **kw) -> Path:
+    return write_text(path, render_html(incidents, **kw))
+
+
+__all__ = ["EVENT_COLOURS", "inline_assets", "map_features", "popup_html", "render_html", "write_map"]

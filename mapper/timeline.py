@@ -1,0 +1,150 @@
+"""Timeline: resolve each sentence's temporal expression against the report's date.
+
+"on Monday" in a report of Tuesday 2023-05-23 is 2023-05-22; "overnight" is the night of 22–23
+May; "since Monday" runs from the 22nd to the report date. English, Russian and Ukrainian forms.
+A sentence with no expression inherits the report's date. time_precision follows ACLED:
+1 the day is known, 2 the week, 3 the month.
+
+Rules are hand-written over the tables in :mod:`mapper.dates` because the relative forms need
+the report date as anchor with exact week semantics, and dateparser's search was both ~100x
+slower and wrong on "may"/"march" as verbs and months.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .dates import FULL_DATE_RES, MONTHS, WEEKDAYS
+
+_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRef:
+    date: dt.date | None
+    date_end: dt.date | None = None
+    precision: int | None = 1
+    expression: str = ""
+
+
+_WD = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_MON = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+# (regex, kind); searched in order, the first family that matches wins for a sentence
+_RULES: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b|\bпозавчера\b|\bпозавчора\b", re.I), "ago2"),
+    (re.compile(r"\b(?:the\s+)?(?:last|past)\s+24\s+hours\b|\bза\s+(?:минувшие\s+|последние\s+|прошедшие\s+)?сутки\b|\bза\s+(?:минулу\s+|останню\s+)?добу\b", re.I), "last24"),
+    (re.compile(rf"\bsince\s+(?P<wd>{_WD})\b|\bс\s+(?P<wd2>{_WD})\b|\bз\s+(?P<wd3>{_WD})\b", re.I), "since_wd"),
+    (re.compile(r"\b(?:last\s+night|overnight|during\s+the\s+night|at\s+night|in\s+the\s+night|tonight)\b|"
+                r"\b(?:этой\s+|минувшей\s+|прошлой\s+|сегодня\s+)?ночью\b|\bвночі\b|\bцієї\s+ночі\b|\bминулої\s+ночі\b|\bв\s+ночь\b|\bуночі\b", re.I), "night"),
+    (re.compile(r"\byesterday\b|\bвчера\b|\bвчора\b", re.I), "ago1"),
+    (re.compile(r"\b(?:today|this\s+(?:morning|afternoon|evening)|earlier\s+today|"
+                r"in\s+the\s+(?:early\s+)?(?:morning|afternoon|evening))\b|\bсегодня\b|\bсьогодні\b|\bутром\b|\bвранці\b|\bзранку\b|\bднем\b|\bвдень\b", re.I), "today"),
+    (re.compile(rf"\b(?P<last>last\s+)?(?:on\s+)?(?P<wd>{_WD})\b|\b(?:в|во|у)\s+(?P<wd2>{_WD})\b", re.I), "weekday"),
+    (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON})\b(?!\.?,?\s+\d{{4}})|"
+                rf"\b(?P<mon2>{_MON})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I), "daymonth"),
+    (re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\b(?!\.\d)", re.I), "dm"),
+    (re.compile(r"\b(?:this|past|last)\s+week\b|\bна\s+(?:этой|прошлой)\s+неделе\b|\bцього\s+тижня\b|\bминулого\s+тижня\b", re.I), "week"),
+    (re.compile(r"\b(?:this|last)\s+month\b|\bв\s+(?:этом|прошлом)\s+месяце\b|\bцього\s+місяця\b", re.I), "month"),
+]
+
+
+def _weekday_on_or_before(anchor: dt.date, wd: int, *, strict: bool = False) -> dt.date:
+    delta = (anchor.weekday() - wd) % 7
+    if strict and delta == 0:
+        delta = 7
+    return anchor - dt.timedelta(days=delta)
+
+
+def _day_month(anchor: dt.date, day: int, month: int) -> dt.date | None:
+    """A day and month with no year: the latest such date not after the report (+1 day)."""
+    for year in (anchor.year, anchor.year - 1):
+        try:
+            d = dt.date(year, month, day)
+        except ValueError:
+            return None
+        if d <= anchor + _DAY:
+            return d
+    return None
+
+
+def _full_dates(sentence: str):
+    for rx in FULL_DATE_RES:
+        for m in rx.finditer(sentence):
+            g = m.groupdict()
+            month = MONTHS.get(g["mon"].lower()) if g.get("mon") else int(g["m"])
+            try:
+                yield m.start(), TimeRef(dt.date(int(g["y"]), month or 0, int(g["d"])), None, 1, m.group(0))
+            except ValueError:
+                continue
+
+
+def _relative(m: re.Match, kind: str, anchor: dt.date) -> TimeRef | None:
+    expr = m.group(0)
+    g = {k: v for k, v in m.groupdict().items() if v}
+    if kind == "ago2":
+        return TimeRef(anchor - 2 * _DAY, None, 1, expr)
+    if kind == "ago1":
+        return TimeRef(anchor - _DAY, None, 1, expr)
+    if kind == "today":
+        return TimeRef(anchor, None, 1, expr)
+    if kind in ("night", "last24"):
+        return TimeRef(anchor - _DAY, anchor, 1, expr)
+    if kind == "since_wd":
+        wd = WEEKDAYS[(g.get("wd") or g.get("wd2") or g.get("wd3")).lower()]
+        return TimeRef(_weekday_on_or_before(anchor, wd, strict=True), anchor, 1, expr)
+    if kind == "weekday":
+        name = (g.get("wd") or g.get("wd2") or "").lower()
+        if name in ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "неделя") and not expr.lower().startswith("on"):
+            return None  # bare abbreviations and 'неделя' (week) are too ambiguous alone
+        return TimeRef(_weekday_on_or_before(anchor, WEEKDAYS[name], strict=bool(g.get("last"))), None, 1, expr)
+    if kind == "daymonth":
+        day = int(g.get("d") or g.get("d2"))
+        mon = MONTHS[(g.get("mon") or g.get("mon2")).lower()]
+        d = _day_month(anchor, day, mon)
+        return TimeRef(d, None, 1, expr) if d else None
+    if kind == "dm":
+        d = _day_month(anchor, int(g["d"]), int(g["m"])) if 1 <= int(g["m"]) <= 12 else None
+        return TimeRef(d, None, 1, expr) if d else None
+    low = expr.lower()
+    if kind == "week":
+        start = anchor - dt.timedelta(days=anchor.weekday())
+        if any(w in low for w in ("last", "прошл", "минул")):
+            start -= 7 * _DAY
+        return TimeRef(start, min(anchor, start + 6 * _DAY), 2, expr)
+    if kind == "month":
+        start = anchor.replace(day=1)
+        if "last" in low or "прошл" in low:
+            start = (start - _DAY).replace(day=1)
+        end = anchor if start.month == anchor.month else anchor.replace(day=1) - _DAY
+        return TimeRef(start, end, 3, expr)
+    return None
+
+
+def expressions(sentence: str, anchor: dt.date | None) -> list[tuple[int, TimeRef]]:
+    """Every temporal expression of a sentence with its offset, resolved against ``anchor``."""
+    found = list(_full_dates(sentence))
+    if anchor is not None:
+        taken = [(p, p + len(t.expression)) for p, t in found]
+        for rx, kind in _RULES:
+            for m in rx.finditer(sentence):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                tr = _relative(m, kind, anchor)
+                if tr is not None:
+                    found.append((m.start(), tr))
+                    taken.append((m.start(), m.end()))
+    return found
+
+
+def resolve_sentence(sentence: str, anchor: dt.date | None, *, at: int | None = None) -> TimeRef:
+    """The date a sentence speaks of, given the report's date (``anchor``). With several
+    expressions, the one nearest offset ``at`` (the place mention) wins, else the first."""
+    found = expressions(sentence, anchor)
+    if not found:
+        return TimeRef(anchor, None, 1 if anchor else None, "")
+    if at is None:
+        return min(found, key=lambda t: t[0])[1]
+    return min(found, key=lambda t: (abs(t[0] - at), t[0]))[1]
