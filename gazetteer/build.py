@@ -547,11 +547,15 @@ def read_postal(path: Path) -> Iterator[PlaceRow]:
 
 
 def _match_postal_admin1(b: Builder, cc: str, a1name: str) -> str:
-    """Postal files name oblasts in their own way ('Kharkivska'); find our admin1 code."""
-    key = fold_name(a1name)
-    for (c, code), name in b.admin1_names.items():
-        if c == cc and fold_name(name).split(" ")[0] == key.split(" ")[0]:
-            return code
+    """Postal files name oblasts in their own way ('Kharkivska'): match the first word of any
+    of our admin-1 region's names."""
+    key = fold_name(a1name).split(" ")[0]
+    if not key:
+        return ""
+    for p in b.places.values():
+        if p.fcode == "ADM1" and p.cc == cc:
+            if any(fold_name(n).split(" ")[0] == key for n in (p.name, *p.names, *p.forms)):
+                return p.a1
     return ""
 
 

@@ -247,6 +247,41 @@ class Recognizer:
         chosen.sort()
         return chosen
 
+    FUZZY_MIN_SCORE = 0.8
+
+    def _fuzzy(self, toks: list[Token], text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """Misspelt names after a place cue ("in Popasana", "village of Malaya Rohan"): the
+        longest run of 1-3 capitalised words that fuzzily matches a name replaces shorter exact
+        matches inside it. Only after a cue, so ordinary capitalised words are not guessed at."""
+        covered = {k: (a, b) for a, b, _ in spans for k in range(a, b + 1)}
+        out = list(spans)
+        for i, t in enumerate(toks):
+            if not t.capitalised or not self.lex.before("locative", toks, i):
+                continue
+            if i in covered and covered[i][1] > i:
+                continue  # already part of a multi-word name
+            for n in (3, 2, 1):
+                j = i + n - 1
+                if j >= len(toks) or not all(toks[k].capitalised for k in range(i, j + 1)):
+                    continue
+                if any(not text_gap_is_space(toks[k], toks[k + 1], text) for k in range(i, j)):
+                    continue
+                if n == 1 and i in covered:
+                    break
+                phrase = " ".join(x.text for x in toks[i:j + 1])
+                if len(phrase) < 5:
+                    continue
+                cands = self.gaz.lookup(phrase, limit=1, fuzzy_cutoff=88.0)
+                if cands and cands[0].match == "fuzzy" and cands[0].score >= self.FUZZY_MIN_SCORE * 0.9:
+                    from gazetteer import fold_name
+
+                    key = fold_name(cands[0].matched_name)
+                    out = [s for s in out if s[1] < i or s[0] > j]
+                    out.append((i, j, key))
+                    self._fuzzy_reasons[key] = f"fuzzy match for {cands[0].matched_name}"
+                    break
+        return sorted(out)
+
     def _org_spans(self, toks: list[Token]) -> list[tuple[int, int, str]]:
         out = []
         lows = [t.lower for t in toks]
@@ -324,6 +359,7 @@ class Recognizer:
         letters = [t for t in all_toks if t.text[:1].isalpha()]
         need_caps = sum(t.capitalised for t in letters) >= 0.03 * max(1, len(letters))
         ti = 0
+        fuzzy_keys = self._fuzzy_reasons = {}
         for si, (s, e) in enumerate(sents):
             head = masked[s:e].lstrip().lower()
             if any(head.startswith(b) for b in self.lex.data["boilerplate"]):
@@ -335,7 +371,7 @@ class Recognizer:
                 ti += 1
             if not toks:
                 continue
-            spans = self._spans(toks, masked, need_caps)
+            spans = self._fuzzy(toks, masked, self._spans(toks, masked, need_caps))
             orgs = self._org_spans(toks)
             matched = {k for a, b, _ in spans for k in range(a, b + 1)}
             long_words = [t for t in toks if len(t.text) >= 4]
@@ -348,6 +384,8 @@ class Recognizer:
                     role, reason = "rejected", "in a sidebar or teaser, not the report"
                 near = bool(self.lex.before("near", toks, i)) or (
                     j + 1 < len(toks) and toks[j + 1].lower in ("area", "outskirts", "direction"))
+                if role == "place" and key in fuzzy_keys:
+                    reason = fuzzy_keys[key]
                 mentions.append(Mention(text=text[toks[i].start:toks[j].end], start=toks[i].start,
                                         end=toks[j].end, key=key, sentence=si, role=role,
                                         reason=reason, near=near))

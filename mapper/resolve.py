@@ -27,6 +27,7 @@ RU_BORDER_A1 = {"09", "10", "41", "61", "86"}
 # Mykolaiv 16, Sumy 21, Zaporizhzhia 26).
 UA_FRONT_A1 = {"02", "04", "05", "07", "08", "11", "13", "14", "16", "21", "26"}
 _QUALIFIER_GAP_RE = re.compile(r"^\s*(?:,|\(|–|-|—|in|of|in the|,\s*in)?\s*(?:the\s+)?$", re.I)
+UNKNOWN_POPULATION = 300
 PRECISION = {"settlement": 1, "district": 2, "region": 3, "country": 3}
 
 
@@ -81,14 +82,16 @@ class Resolver:
         out: dict[int, tuple[Place, float]] = {}
         for p, variant, weight, _common in self.gaz.by_key(m.key):
             exact = variant.casefold() == m.text.casefold()
-            s = weight * (1.0 if exact else 0.95) * (0.85 if m.reason.startswith("fuzzy") else 1.0)
+            # the exact spelling is evidence: "Pytomnyk" is the Ukrainian place, "Pitomnik" the Russian
+            s = weight * (1.0 if exact else 0.9) * (0.85 if m.reason.startswith("fuzzy") else 1.0)
             if p.geonameid not in out or out[p.geonameid][1] < s:
                 out[p.geonameid] = (p, s)
         return list(out.values())
 
     def _score(self, slot: _Slot, p: Place, name_score: float, ctx: "_Context", others: list[Place]) -> float:
         s = 1.5 * name_score
-        s += 0.07 * math.log10(p.population + 10)
+        # population 0 means unknown (postal and Rosstat rows), not empty: count it as a village
+        s += 0.07 * math.log10((p.population or UNKNOWN_POPULATION) + 10)
         s += {0: 0.25, 1: 0.3, 2: 0.1}.get(p.admin_level, 0.0) if p.is_admin else 0.0
         s += theatre_prior(p)
         if any(contains(q, p) or (q.feature_class == "P" and q.population >= 50_000 and (
@@ -187,7 +190,7 @@ def primary(resolved: list[Resolved]) -> Resolved | None:
         return None
     rank = {"settlement": 0, "district": 1, "region": 2, "country": 3}
     return min(pool, key=lambda r: (theatre_prior(r.place) == 0, rank[r.precision],
-                                    -round(r.confidence, 1), r.mention.start))
+                                    r.confidence < 0.5, r.mention.start))
 
 
 __all__ = ["Resolver", "contains", "precision_of", "primary", "theatre_prior"]
