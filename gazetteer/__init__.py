@@ -8,4 +8,13 @@ from .fold import fold_name, fold_token
 from .model import Candidate, Place
 from .store import Gazetteer, haversine_km
 
-__all__ = ["Candidate", "Gazetteer", "GazetteerError", "Place", "fold_name", "fold_token", "haversine_km"]
+__all__ = ["Candidate", "Gazetteer", "LocalGeocoder", "GazetteerError", "Place", "fold_name", "fold_token", "haversine_km"]
+
+
+def __getattr__(name: str):
+    # geopy is imported only by code that asks for the geocoder
+    if name == "LocalGeocoder":
+        from .geocoder import LocalGeocoder
+
+        return LocalGeocoder
+    raise AttributeError(name)

@@ -24,18 +24,18 @@ def boundaries_geojson() -> dict:
 
 @lru_cache(maxsize=1)
 def _shapes():
+    import numpy as np
+    import shapely
     from shapely.geometry import shape
-    from shapely.ops import transform
     from shapely.prepared import prep
 
-    def project(x, y, z=None):
-        return (x * _KM_PER_DEG_LON, y * _KM_PER_DEG_LAT)
+    scale = np.array([_KM_PER_DEG_LON, _KM_PER_DEG_LAT])
 
     fc = boundaries_geojson()
     border = None
     countries = {}
     for f in fc["features"]:
-        geom = transform(project, shape(f["geometry"]))
+        geom = shapely.transform(shape(f["geometry"]), lambda xy: xy * scale)
         if f["properties"]["kind"] == "border":
             border = geom
         else:

@@ -233,6 +233,7 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
 
     m = folium.Map(location=[50.5, 36.5], zoom_start=7, tiles=None, control_scale=True, prefer_canvas=True)
     m.get_root().header.add_child(folium.Element(_CSS))
+    _script("window.IM = {layers: []};").add_to(m)  # the page's handle on its incident layers
     m.get_root().html.add_child(folium.Element(f"<title>{_esc(title)}</title>"))
     bounds = boundaries_geojson()
     if not offline:

@@ -1,0 +1,5 @@
+"""``python -m mapper`` runs the CLI."""
+
+from .cli import main
+
+main()

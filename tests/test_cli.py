@@ -1,0 +1,119 @@
+"""The CLI as users drive it: CliRunner for behaviour, a few real subprocess runs."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mapper.cli import cli, slugify
+from tests.conftest import SEED
+
+
+def run(runner, *args):
+    return runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_render_writes_map_and_geojson(runner, tmp_path):
+    r = run(runner, "render", str(SEED), "-o", str(tmp_path))
+    assert r.exit_code == 0, r.output
+    stem = SEED.stem
+    fc = json.loads((tmp_path / f"{stem}.geojson").read_text())
+    assert {"Grayvoron", "Kozinka", "Borisovka"} <= {f["properties"]["place"] for f in fc["features"]}
+    assert "<html" in (tmp_path / f"{stem}.html").read_text()[:500].lower()
+
+
+def test_render_to_stdout_as_geojson_sequence(runner):
+    r = run(runner, "render", str(SEED), "-o", "-", "-f", "geojson", "--seq")
+    lines = [json.loads(x) for x in r.output.splitlines()]
+    assert lines and all(x["type"] == "Feature" for x in lines)
+
+
+def test_stdout_needs_exactly_one_streamable_format(runner):
+    r = runner.invoke(cli, ["render", str(SEED), "-o", "-", "-f", "html,geojson"])
+    assert r.exit_code == 2
+
+
+def test_all_formats(runner, tmp_path):
+    r = run(runner, "render", str(SEED), "-o", str(tmp_path), "-f", "html,geojson,csv,kml,gpkg", "--offline")
+    assert r.exit_code == 0
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".csv", ".geojson", ".gpkg", ".html", ".kml"]
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "a/b\\c", "..", "", "con:x?*"])
+def test_slugs_cannot_escape_the_output_folder(name):
+    s = slugify(name)
+    assert s and "/" not in s and "\\" not in s and not s.startswith(".")
+
+
+def test_two_reports_with_one_id_do_not_clobber(runner, tmp_path):
+    a, b = tmp_path / "in1", tmp_path / "in2"
+    a.mkdir(); b.mkdir()
+    for d in (a, b):
+        (d / "same.txt").write_text("date 2023-05-23\nShelling of Kozinka.")
+    r = run(runner, "render", str(a / "same.txt"), str(b / "same.txt"), "-o", str(tmp_path / "out"), "-f", "geojson")
+    assert r.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["same-2.geojson", "same.geojson"]
+
+
+def test_bad_input_is_one_line_and_exit_1(runner, tmp_path):
+    p = tmp_path / "empty.txt"
+    p.write_text("")
+    r = runner.invoke(cli, ["render", str(p), "-o", str(tmp_path)])
+    assert r.exit_code == 1
+    assert r.output.strip().count("\n") == 0 and "empty file" in r.output and "Traceback" not in r.output
+
+
+def test_impossible_date_option_is_a_usage_error(runner):
+    r = runner.invoke(cli, ["render", str(SEED), "--date", "2023-99-99"])
+    assert r.exit_code == 2 and "impossible" in r.output
+
+
+def test_unknown_gazetteer_path(runner, tmp_path):
+    r = runner.invoke(cli, ["render", str(SEED), "--gazetteer", str(tmp_path / "none.gaz"), "-o", str(tmp_path)])
+    assert r.exit_code == 1 and "gazetteer file not found" in r.output
+
+
+def test_extract_explains_rejections(runner):
+    r = run(runner, "extract", str(SEED), "--json")
+    recs = [json.loads(x) for x in r.output.splitlines()]
+    kyiv = next(x for x in recs if x["text"] == "Kyiv")
+    assert kyiv["status"] == "rejected" and "Kyiv Post" in kyiv["reason"]
+    koz = next(x for x in recs if x["text"] == "Kozinka")
+    assert koz["place"] == "Kozinka" and koz["precision"] == "settlement"
+
+
+def test_gazetteer_lookup_and_info(runner):
+    r = run(runner, "gazetteer", "lookup", "Graivoron", "--json")
+    assert json.loads(r.output.splitlines()[0])["name"] == "Grayvoron"
+    r = run(runner, "gazetteer", "info", "--json")
+    info = json.loads(r.output)
+    assert info["places"] > 50_000 and info["by_country"]["RU"] > 10_000
+    assert runner.invoke(cli, ["gazetteer", "lookup", "Xqzzyqx"]).exit_code == 1
+
+
+def test_eval_beats_the_baseline(runner, shared):
+    r = run(runner, "eval", str(shared / "eval" / "cir-dev.jsonl"), str(shared / "eval" / "cir-dev-gold.jsonl"), "--json")
+    rows = {x["system"]: x for x in json.loads(r.output)}
+    ours, base = rows["incident-mapper"], rows["baseline (geotext)"]
+    assert ours["acc@10km"] >= 0.70 and ours["recall@10km"] >= ours["acc@10km"]
+    assert ours["acc@10km"] > base["acc@10km"] + 0.3
+
+
+def test_help_has_examples_and_version(runner):
+    for cmd in (["--help"], ["render", "--help"], ["batch", "--help"], ["extract", "--help"], ["eval", "--help"],
+                ["gazetteer", "lookup", "--help"], ["gazetteer", "build", "--help"]):
+        r = run(runner, *cmd)
+        assert r.exit_code == 0 and ("Example" in r.output or "Commands" in r.output)
+    assert "0.1.0" in run(runner, "--version").output
+
+
+def test_installed_command_runs_as_a_subprocess(tmp_path):
+    installed = Path(sys.executable).parent / "mapper"
+    exe = [str(installed)] if installed.exists() else [sys.executable, "-m", "mapper"]
+    r = subprocess.run([*exe, "-q", "render", str(SEED), "-o", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / f"{SEED.stem}.html").exists()
+    r = subprocess.run([*exe, "render", str(tmp_path / "missing.txt")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and r.stderr.startswith("mapper: error:") and "Traceback" not in r.stderr

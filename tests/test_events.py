@@ -1,0 +1,40 @@
+"""Event types from cue words, in the three languages, including short captions."""
+
+import pytest
+
+from mapper.events import classify, fatalities
+
+
+@pytest.mark.parametrize(
+    "sentence, etype",
+    [
+        ("Tanks moving towards the border", "incursion"),
+        ("Damaged kindergarten in Kharkiv", "infrastructure"),
+        ("Fighters were constructing battle fortifications on Tuesday", "fortification"),
+        ("Fourteen villages are completely without power", "infrastructure"),
+        ("Audio seemed to show small arms firefights were still in progress", "battle"),
+        ("Drones dropped grenades on two private homes", "air_drone_strike"),
+        ("Russian shelling of Kharkiv", "shelling"),
+        ("Missile Strike on Russian Ammunition Depot", "missile_strike"),
+        ("Explosion of what is believed to be a mine", "explosion"),
+        ("Evacuation of civilians in Sumy", "evacuation"),
+        ("Military vehicles in Kursk by the train station", "military_presence"),
+        ("The governor said the situation was under control", "statement"),
+        ("Обстрел Белгорода из артиллерии", "shelling"),
+        ("Беспилотник атаковал подстанцию", "air_drone_strike"),
+        ("Обстріл Харкова", "shelling"),
+        ("Евакуація мешканців Вовчанська", "evacuation"),
+    ],
+)
+def test_event_types(sentence, etype):
+    assert classify(sentence).type == etype
+
+
+def test_no_cue_no_event():
+    assert classify("I must say that roads in Belgorod region are pretty good.") is None
+
+
+@pytest.mark.parametrize("sentence, n", [("Three civilians were killed in Kozinka", 3),
+                                         ("The strike killed 2 people", 2), ("Nobody was hurt", None)])
+def test_fatalities_when_stated(sentence, n):
+    assert fatalities(sentence) == n

@@ -1,0 +1,112 @@
+"""Exports read back by the tools users open them with, and RFC 7946 shape."""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from mapper import export
+
+
+@pytest.fixture(scope="module")
+def incs(seed_result):
+    return list(seed_result.incidents)
+
+
+def test_geojson_is_rfc7946(incs):
+    fc = json.loads(export.geojson_text(incs, precision=4))
+    assert fc["type"] == "FeatureCollection" and "crs" not in fc
+    assert fc["features"]
+    for f in fc["features"]:
+        lon, lat = f["geometry"]["coordinates"]
+        assert 20 < lon < 45 and 40 < lat < 60  # longitude first
+        assert round(lon, 4) == lon and round(lat, 4) == lat
+        assert f["properties"]["kind"] == "incident"
+    xs = [f["geometry"]["coordinates"][0] for f in fc["features"]]
+    assert fc["bbox"][0] == min(xs) and fc["bbox"][2] == max(xs)
+
+
+def test_geojson_validates_against_the_schema(incs):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = {
+        "type": "object", "required": ["type", "features"],
+        "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": {
+            "type": "object", "required": ["type", "geometry", "properties"],
+            "properties": {"type": {"const": "Feature"}, "geometry": {
+                "type": "object", "required": ["type", "coordinates"],
+                "properties": {"type": {"const": "Point"}, "coordinates": {
+                    "type": "array", "minItems": 2, "maxItems": 3,
+                    "prefixItems": [{"type": "number", "minimum": -180, "maximum": 180},
+                                    {"type": "number", "minimum": -90, "maximum": 90}]}}}}}}},
+    }
+    jsonschema.validate(json.loads(export.geojson_text(incs)), schema)
+
+
+SCHEMA = ["report_id", "incident_id", "place", "mention", "geonameid", "country_code", "admin1", "admin2",
+          "precision", "geo_precision", "confidence", "date", "date_end", "time_precision", "event_type",
+          "evidence", "source", "url", "border_km", "border_side"]
+
+
+def test_every_feature_has_the_documented_properties(incs):
+    for f in json.loads(export.geojson_text(incs, mentions=True))["features"]:
+        assert set(SCHEMA) <= set(f["properties"])
+
+
+def test_mentions_are_left_out_unless_asked(incs):
+    plain = json.loads(export.geojson_text(incs))["features"]
+    withm = json.loads(export.geojson_text(incs, mentions=True))["features"]
+    assert len(withm) > len(plain)
+    assert {f["properties"]["kind"] for f in withm} == {"incident", "mention"}
+
+
+def test_geojson_seq_is_one_feature_per_line(incs):
+    lines = export.geojsonseq_text(incs).splitlines()
+    assert all(json.loads(x)["type"] == "Feature" for x in lines)
+
+
+def test_gpkg_and_geojson_round_trip_through_geopandas(incs, tmp_path):
+    gpd = pytest.importorskip("geopandas")
+    export.write("gpkg", tmp_path / "i.gpkg", incs)
+    export.write("geojson", tmp_path / "i.geojson", incs)
+    a = gpd.read_file(tmp_path / "i.gpkg", layer="incidents")
+    b = gpd.read_file(tmp_path / "i.geojson")
+    n = len(export.select(incs))
+    assert len(a) == len(b) == n
+    assert a.crs.to_epsg() == 4326
+    assert sorted(a["place"]) == sorted(i.place.name for i in export.select(incs))
+    assert abs(a.geometry.x.mean() - b.geometry.x.mean()) < 1e-6
+
+
+def test_csv_has_acled_columns_and_round_trips(incs):
+    rows = list(csv.DictReader(io.StringIO(export.csv_text(incs))))
+    assert set(export.ACLED_COLUMNS) <= set(rows[0])
+    kozinka = next(r for r in rows if r["location"] == "Kozinka")
+    assert kozinka["event_date"] == "2023-05-23" and kozinka["country"] == "Russia" and kozinka["geo_precision"] == "1"
+    assert float(kozinka["latitude"]) == pytest.approx(50.46, abs=0.01)
+
+
+def test_kml_parses_with_a_placemark_and_timestamp_per_incident(incs):
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    root = ET.fromstring(export.kml_text(incs).encode())
+    marks = root.findall(".//k:Placemark", ns)
+    assert len(marks) == len(export.select(incs))
+    for m in marks:
+        assert m.find(".//k:TimeStamp/k:when", ns) is not None or m.find(".//k:TimeSpan/k:begin", ns) is not None
+        lon, lat = map(float, m.find(".//k:coordinates", ns).text.split(","))
+        assert 20 < lon < 45 and 40 < lat < 60
+
+
+def test_writes_are_atomic_and_leave_no_temp_files(incs, tmp_path):
+    export.write("geojson", tmp_path / "a.geojson", incs)
+    export.write("geojson", tmp_path / "a.geojson", incs)
+    assert [p.name for p in tmp_path.iterdir()] == ["a.geojson"]
+
+
+def test_unwritable_output_is_an_output_error(incs, tmp_path):
+    from mapper.errors import OutputError
+
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OutputError):
+        export.write("geojson", tmp_path / "file" / "sub" / "a.geojson", incs)

@@ -1,0 +1,147 @@
+"""The local gazetteer: lookups from a fresh install, admin regions, spatial queries, imports."""
+
+import math
+
+import pytest
+
+from gazetteer import Gazetteer, GazetteerError, haversine_km
+
+# Reference points from public maps (not from our data), and what each query must find first.
+DONE_WHEN = [
+    ("Грайворон", "P", 50.483, 35.667),
+    ("Graivoron", "P", 50.483, 35.667),
+    ("Graivoronsk region", "ADM2", None, None),
+    ("Kharkov", "P", 49.981, 36.253),  # GeoNames centre; the main square is 2 km NW
+    ("Kozinka", "P", 50.461, 35.588),
+    ("Glotovo", "P", 50.455, 35.637),
+    ("Tetkino", "P", 51.281, 34.294),
+    ("Волчанск", "P", 50.291, 36.941),
+    ("Belgorod region", "ADM1", None, None),
+]
+
+
+@pytest.mark.parametrize("query, kind, lat, lon", DONE_WHEN)
+def test_lookup_returns_the_right_place_first(gaz, query, kind, lat, lon):
+    best = gaz.lookup(query)[0].place
+    if kind == "P":
+        assert best.feature_class == "P"
+        assert haversine_km(best.lat, best.lon, lat, lon) <= 2.0, best
+    else:
+        assert best.feature_code == kind
+        assert best.country_code == "RU" and "Belgorod" in (best.admin1_name or best.name)
+
+
+@pytest.mark.parametrize("query", ["Belgorod Oblast", "Belgorodskaya oblast", "Белгородская область",
+                                   "Белгородской области", "Belgorod region"])
+def test_oblast_forms_reports_use(gaz, query):
+    assert gaz.lookup(query)[0].place.name == "Belgorod Oblast"
+
+
+@pytest.mark.parametrize("query", ["Grayvoronsky District", "Грайворонский район", "Graivoronsk region"])
+def test_district_forms_reports_use(gaz, query):
+    assert gaz.lookup(query)[0].place.name == "Grayvoronsky District"
+
+
+def test_region_word_prefers_oblast_over_district(gaz):
+    first, second = gaz.lookup("Kharkiv region")[:2]
+    assert first.place.feature_code == "ADM1" and second.place.feature_code == "ADM2"
+    assert first.score > second.score
+
+
+def test_fuzzy_lookup_finds_a_misspelling(gaz):
+    c = gaz.lookup("Popasana")[0]
+    assert c.place.name == "Popasna" and c.match == "fuzzy" and c.score < 0.95
+
+
+def test_lookup_of_nothing_is_empty(gaz):
+    assert gaz.lookup("Xqzzyqx") == []
+    assert gaz.lookup("  ") == []
+
+
+def test_places_outside_the_region_are_known(gaz):
+    for name, cc in (("Moscow", "RU"), ("Washington", "US"), ("Brussels", "BE")):
+        assert gaz.lookup(name)[0].place.country_code == cc
+
+
+def test_near_returns_closest_places_with_distances(gaz):
+    res = gaz.near(50.4613, 35.5878, k=5)
+    assert res[0][0].name == "Kozinka" and res[0][1] < 1.5
+    assert [d for _, d in res] == sorted(d for _, d in res)
+
+
+def test_get_and_hierarchy(gaz):
+    p = gaz.lookup("Grayvoron")[0].place
+    assert gaz.get(p.geonameid) == p
+    names = [h.name for h in gaz.hierarchy(p)]
+    assert names == ["Russian Federation", "Belgorod Oblast", "Grayvoronsky District"]
+
+
+def test_geopy_interface(gaz):
+    from geopy.location import Location
+
+    from gazetteer import LocalGeocoder
+
+    g = LocalGeocoder(gaz)
+    loc = g.geocode("Graivoron")
+    assert isinstance(loc, Location) and "Grayvoron" in loc.address
+    assert abs(loc.latitude - 50.48) < 0.05
+    many = g.geocode("Kozinka", exactly_one=False)
+    assert len(many) >= 2
+    rev = g.reverse((50.4613, 35.5878))
+    assert rev.raw["name"] == "Kozinka"
+
+
+def test_missing_or_foreign_file_is_a_gazetteer_error(tmp_path):
+    with pytest.raises(GazetteerError):
+        Gazetteer(tmp_path / "nope.gaz")
+    bad = tmp_path / "bad.gaz"
+    bad.write_bytes(b"not sqlite at all" * 100)
+    with pytest.raises(GazetteerError):
+        Gazetteer(bad)
+
+
+DUMP = [
+    # geonameid name asciiname alternatenames lat lon fclass fcode cc cc2 a1 a2 a3 a4 pop elev dem tz mod
+    ["9000001", "Testivka", "Testivka", "Тестівка,Testowka", "50.1", "36.1", "P", "PPL", "UA", "", "07", "", "", "", "1200", "", "150", "Europe/Kyiv", "2024-01-01"],
+    ["9000002", "Testove", "Testove", "Тестове", "50.2", "36.2", "P", "PPL", "UA", "", "07", "", "", "", "0", "", "150", "Europe/Kyiv", "2024-01-01"],
+    ["9000003", "Kharkivska Oblast", "Kharkivska Oblast", "Kharkiv Oblast,Харківська область", "49.5", "36.5", "A", "ADM1", "UA", "", "07", "", "", "", "2600000", "", "150", "Europe/Kyiv", "2024-01-01"],
+    ["9000004", "Some river", "Some river", "", "50.0", "36.0", "H", "STM", "UA", "", "07", "", "", "", "0", "", "150", "Europe/Kyiv", "2024-01-01"],
+]
+
+
+def test_build_from_a_geonames_dump(tmp_path):
+    from gazetteer.build import build_from_files
+
+    dump = tmp_path / "UA.txt"
+    dump.write_text("\n".join("\t".join(r) for r in DUMP) + "\n", encoding="utf-8")
+    out = tmp_path / "t.gaz"
+    counts = build_from_files(out, dumps=[dump])
+    assert counts[str(dump)] == 3  # the river is not a place
+    g = Gazetteer(out)
+    assert g.lookup("Тестівці")[0].place.name == "Testivka"  # inflected Cyrillic
+    assert g.lookup("Testowka")[0].place.geonameid == 9000001
+    assert g.lookup("Kharkiv region")[0].place.feature_code == "ADM1"
+    assert g.get(9000001).admin1_name == "Kharkivska Oblast"
+
+
+def test_malformed_dump_is_an_error(tmp_path):
+    from gazetteer.build import build_from_files
+
+    dump = tmp_path / "bad.txt"
+    dump.write_text("1\tonly\tthree\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match="19 tab-separated"):
+        build_from_files(tmp_path / "x.gaz", dumps=[dump])
+
+
+def test_postal_file_extends_the_default(shared, tmp_path, gaz):
+    from gazetteer.build import extend_store
+
+    out = tmp_path / "ext.gaz"
+    counts = extend_store(gaz.path, out, postal=[shared / "gazetteer" / "geonames_postal_UA.txt"])
+    assert list(counts.values())[0] > 10_000
+    g = Gazetteer(out)
+    # villages of the postal file, with their oblast worked out from its own naming
+    assert any(c.place.admin1_name == "Kharkiv Oblast" for c in g.lookup("Pytomnyk"))
+    assert not any(c.place.country_code == "UA" for c in gaz.lookup("Pytomnyk"))
+    assert g.lookup("Grayvoron")[0].place.name == "Grayvoron"  # the default is kept
+    assert math.isclose(g.stats()["places"], gaz.stats()["places"] + list(counts.values())[0], rel_tol=0.001)

@@ -1,0 +1,66 @@
+"""The seed report comes out as the issue describes: places, dates, event types, evidence."""
+
+import datetime as dt
+
+D = dt.date
+
+
+def incidents(seed_result):
+    return [i for i in seed_result.incidents if i.kind == "incident"]
+
+
+def find(seed_result, place, etype=None):
+    return [i for i in incidents(seed_result) if i.place.name == place and (etype is None or i.event_type == etype)]
+
+
+def test_fortifications_in_the_three_villages_on_the_23rd(seed_result):
+    for place in ("Grayvoron", "Kozinka", "Borisovka"):
+        (i,) = find(seed_result, place, "fortification")
+        assert i.date == D(2023, 5, 23) and i.precision == "settlement"
+        assert "fortifications" in i.evidence[0]
+
+
+def test_power_outage_in_the_graivoronsk_district(seed_result):
+    (i,) = find(seed_result, "Grayvoronsky District", "infrastructure")
+    assert i.date == D(2023, 5, 23) and i.precision == "district" and "without power" in i.evidence[0]
+
+
+def test_firefights_in_the_grayvoron_area(seed_result):
+    (i,) = find(seed_result, "Grayvoronsky District", "battle")
+    assert "firefights" in i.evidence[0]
+
+
+def test_drone_grenades_in_belgorod_oblast_overnight(seed_result):
+    (i,) = [x for x in find(seed_result, "Belgorod Oblast", "air_drone_strike") if "grenades" in x.evidence[0]]
+    assert (i.date, i.date_end) == (D(2023, 5, 22), D(2023, 5, 23))
+
+
+def test_incursion_from_the_kharkiv_side_on_the_22nd(seed_result):
+    (i,) = find(seed_result, "Kharkiv Oblast", "incursion")
+    assert i.date == D(2023, 5, 22) and i.place.country_code == "UA" and i.border_side == "UA"
+
+
+def test_no_incident_in_moscow_or_kyiv(seed_result):
+    names = {i.place.name for i in seed_result.incidents}
+    assert "Moscow" not in names and "Kyiv" not in names
+
+
+def test_border_distance_and_side(seed_result):
+    (k,) = find(seed_result, "Kozinka")
+    assert k.border_side == "RU" and 0 < k.border_km < 10
+
+
+def test_place_without_event_is_a_mention(seed_result):
+    roads = [i for i in seed_result.incidents if any("roads in Belgorod" in e for e in i.evidence)]
+    assert roads and all(i.kind == "mention" for i in roads)
+
+
+def test_merge_joins_the_same_place_and_day_across_reports(pipeline):
+    from mapper.incidents import merge_across_reports
+    from tests.conftest import report
+
+    a = pipeline.process(report("Shelling of Kozinka on Monday.", rid="a")).incidents
+    b = pipeline.process(report("Kozinka was shelled on Monday, officials said.", rid="b")).incidents
+    merged = merge_across_reports(list(a) + list(b))
+    (m,) = [i for i in merged if i.place.name == "Kozinka"]
+    assert m.report_id == "a,b" and len(m.evidence) == 2

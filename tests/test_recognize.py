@@ -1,0 +1,89 @@
+"""Recognition: which spans of a report name places, and why the others do not."""
+
+import pytest
+
+from mapper.recognize import Recognizer
+
+
+@pytest.fixture(scope="module")
+def rec(gaz):
+    return Recognizer(gaz)
+
+
+def accepted(rec, text):
+    return [m.text for m in rec.recognize(text).accepted]
+
+
+def rejected(rec, text):
+    return {m.text: m.reason for m in rec.recognize(text).mentions if m.role == "rejected"}
+
+
+def test_seed_places_are_found(seed_result):
+    found = {m.text for m in seed_result.recognition.accepted}
+    for name in ("Grayvoron", "Kozinka", "Borisovka", "Graivoronsk region", "Belgorod region", "Kharkiv region"):
+        assert name in found
+
+
+@pytest.mark.parametrize(
+    "text, name, reason",
+    [
+        ("Obtain the latest update from the Kyiv Post’s news reports today.", "Kyiv", "organisation"),
+        ("Video published by the state-controlled Ria Novosti television channel.", "Ria", "organisation"),
+        ("They contradicted that Moscow official line.", "Moscow", "actor"),
+        ("Moscow's official line is different.", "Moscow", "actor"),
+        ("They fought government troops sent by Moscow.", "Moscow", "actor"),
+        ("Kyiv is urgently trying to change the narrative.", "Kyiv", "actor"),
+        ("Vyacheslav Gladkov, governor of the region, spoke.", "Vyacheslav", "proper name"),
+        ("A direct appointee of President Vladimir Putin spoke.", "Vladimir", "person"),
+        ("Chechnya forces in Popasna", "Chechnya", "actor"),
+        ("Tank and TOS-1 in Pervomaisk", "TOS", "acronym"),
+        ("Damaged School in Kharkiv", "School", "common word"),
+    ],
+)
+def test_what_is_not_a_location(rec, text, name, reason):
+    rej = rejected(rec, text)
+    assert name in rej and reason in rej[name]
+
+
+def test_links_handles_and_tweet_signatures_are_masked(rec):
+    text = ("Roads in Belgorod region are good. pic.twitter.com/ZnoNYVdOta — Alex Bond (@Kharkiv) May 23, 2023 "
+            "see https://kharkiv.example/Sumy")
+    assert accepted(rec, text) == ["Belgorod region"]
+
+
+def test_sidebar_teasers_are_not_the_report(rec):
+    text = ("Fourteen villages lost power. Similar topics of Interest Ukraine Urges EU to Unblock Aid in "
+            "January Kyiv is trying to change the narrative in Washington. Shelling hit Kozinka.")
+    assert accepted(rec, text) == ["Kozinka"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Обстрел в Грайвороне и Козинке.", ["Грайвороне", "Козинке"]),
+        ("Ситуация в Белгородской области остаётся сложной.", ["Белгородской области"]),
+        ("Вибухи у Вовчанську та з Харкова.", ["Вовчанську", "Харкова"]),
+        ("Дрон атакував Грайворонський район.", None),
+    ],
+)
+def test_cyrillic_inflection(rec, text, expected):
+    got = accepted(rec, text)
+    if expected is None:
+        assert got  # at least the district is found
+    else:
+        assert got == expected
+
+
+def test_common_word_needs_a_place_cue(rec):
+    assert "Vesele" in accepted(rec, "Large fire in Vesele")
+    assert "Tank" not in accepted(rec, "Tank moving towards the border")
+
+
+def test_misspelling_after_a_place_cue_is_matched_fuzzily(rec):
+    r = rec.recognize("Damage to residences in village of Malaya Rohan")
+    (m,) = r.accepted
+    assert m.text == "Malaya Rohan" and m.reason.startswith("fuzzy")
+
+
+def test_all_lowercase_posts_still_find_places(rec):
+    assert "kharkiv" in accepted(rec, "explosions in kharkiv tonight, shelling near vovchansk")

@@ -1,0 +1,113 @@
+"""The map as a user sees it, in headless Chromium with the network blocked."""
+
+
+import os
+import time
+
+import pytest
+
+from mapper import export
+from mapper.render import write_map
+from mapper.snapshot import Browser, find_chromium
+from tests.conftest import report
+
+pytestmark = pytest.mark.browser
+
+if not find_chromium():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must install Debian chromium and chromium-driver")
+    pytest.skip("headless Chromium not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Browser(block_network=True) as b:
+        yield b
+
+
+def visible(b):
+    return b.driver.execute_script("return IM.layers.filter(function(l){return !!l._map}).length")
+
+
+def severe(b):
+    return [m for m in b.console() if m["level"] == "SEVERE"]
+
+
+@pytest.fixture(scope="module")
+def seed_map(seed_result, tmp_path_factory):
+    path = tmp_path_factory.mktemp("map") / "seed.html"
+    incs = export.select(seed_result.incidents)
+    write_map(path, incs, title="Belgorod incursion", offline=True)
+    return path, incs
+
+
+def test_offline_map_loads_with_no_network_and_no_errors(browser, seed_map):
+    path, incs = seed_map
+    browser.open(path)
+    time.sleep(0.5)
+    assert severe(browser) == []
+    assert visible(browser) == len(incs)
+
+
+def test_legend_title_and_layer_control(browser, seed_map):
+    browser.open(seed_map[0])
+    d = browser.driver
+    legend = d.find_element("id", "im-legend").text
+    assert "Fortification or military presence" in legend and "Location precision" in legend
+    assert "data as of 2023-05-23" in d.find_element("id", "im-title").text
+    control = d.find_element("css selector", ".leaflet-control-layers").get_attribute("textContent")
+    assert "Russia–Ukraine state border" in control and "Incursion or ground movement" in control
+
+
+def test_popup_shows_place_evidence_and_highlight(browser, seed_map):
+    browser.open(seed_map[0])
+    d = browser.driver
+    d.execute_script("IM.layers.filter(function(l){return l.feature.properties.tip.indexOf('Kozinka') === 0})[0].openPopup()")
+    popup = d.find_element("css selector", ".leaflet-popup-content")
+    assert popup.is_displayed()
+    text = popup.get_attribute("textContent")
+    assert text.startswith("Kozinka") and "fortifications" in text and "Fortification" in text
+    assert d.find_element("css selector", ".leaflet-popup-content mark").get_attribute("textContent") == "Kozinka"
+
+
+def test_time_slider_changes_what_is_visible(browser, seed_map):
+    browser.open(seed_map[0])
+    before = visible(browser)
+    browser.driver.execute_script("IM.slider.setTime(IM.span[0]);")
+    time.sleep(0.2)
+    after = visible(browser)
+    assert 0 < after < before  # on 22 May only the first day's incidents had happened
+
+
+def test_report_text_is_escaped_in_the_page(browser, pipeline, tmp_path):
+    evil = ('Shelling of Kozinka <script>window.__pwned = 1</script> <img src=x onerror="window.__pwned=2"> '
+            'with `backticks` and ${template} on Monday.')
+    res = pipeline.process(report(evil))
+    path = tmp_path / "evil.html"
+    write_map(path, export.select(res.incidents), title="<b>title</b>", offline=True)
+    browser.open(path)
+    d = browser.driver
+    assert d.execute_script("return window.__pwned === undefined")
+    d.execute_script("IM.layers[0].openPopup()")
+    text = d.find_element("css selector", ".leaflet-popup-content").get_attribute("textContent")
+    assert "<script>window.__pwned = 1</script>" in text and "`backticks`" in text and "${template}" in text
+    assert "<b>title</b>" in d.find_element("id", "im-title").text
+    assert severe(browser) == []
+
+
+def test_map_without_incidents_shows_the_border_region(browser, tmp_path):
+    path = tmp_path / "empty.html"
+    write_map(path, [], title="Nothing yet", offline=True)
+    browser.open(path)
+    assert visible(browser) == 0 and "no incidents" in browser.driver.find_element("id", "im-legend").text
+    assert severe(browser) == []
+
+
+def test_png_snapshot(seed_map, tmp_path):
+    from mapper.snapshot import snapshot
+
+    png = snapshot(seed_map[0], tmp_path / "seed.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+
+
+

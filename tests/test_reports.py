@@ -1,0 +1,131 @@
+"""Readers: every format, dates, and no crash on any input."""
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mapper.errors import InputError
+from mapper.reports import read_path
+
+
+def test_text_with_date_line(tmp_path):
+    p = tmp_path / "r.txt"
+    p.write_text("date 2023-05-23\nShelling of Kozinka.", encoding="utf-8")
+    (r,) = read_path(p).reports
+    assert r.date == dt.date(2023, 5, 23) and r.text == "Shelling of Kozinka." and r.id == "r"
+
+
+def test_markdown_front_matter(tmp_path):
+    p = tmp_path / "r.md"
+    p.write_text("---\ndate: 2023-05-22\ntitle: Raid\nurl: https://example.org/a\n---\n# Raid\nFighting in Grayvoron.")
+    (r,) = read_path(p).reports
+    assert (r.date, r.title, r.url) == (dt.date(2023, 5, 22), "Raid", "https://example.org/a")
+
+
+def test_html_main_text(tmp_path):
+    p = tmp_path / "a.html"
+    body = "<p>Shelling of Kozinka and Grayvoron continued on Tuesday, officials said in a statement.</p>" * 5
+    p.write_text(f"<html><head><title>Raid</title></head><body><nav>Home | News</nav><article>{body}</article></body></html>")
+    (r,) = read_path(p, default_date=dt.date(2023, 5, 23)).reports
+    assert "Kozinka" in r.text and "Home | News" not in r.text
+
+
+def test_jsonl_keeps_good_rows_and_reports_bad_ones(tmp_path):
+    p = tmp_path / "f.jsonl"
+    p.write_text('{"id": "a", "date": "2023-05-23", "text": "Shelling of Kozinka."}\n{broken\n'
+                 '{"id": "c", "date": "2023-99-99", "text": "x"}\n{"id": "d", "text": ""}\n')
+    res = read_path(p)
+    assert [r.id for r in res.reports] == ["a"]
+    assert [e.row for e in res.errors] == [2, 3, 4]
+    assert "impossible date" in res.errors[1].error
+
+
+def test_csv_collection(tmp_path):
+    p = tmp_path / "f.csv"
+    p.write_text("id,date,text,url\na,2023-05-23,Shelling of Kozinka.,https://x\n")
+    (r,) = read_path(p).reports
+    assert r.url == "https://x"
+
+
+def test_telegram_export_with_text_entities(tmp_path):
+    p = tmp_path / "result.json"
+    p.write_text(json.dumps({"name": "Border news", "type": "public_channel", "messages": [
+        {"id": 1, "type": "service", "date": "2023-05-22T10:00:00", "text": ""},
+        {"id": 2, "type": "message", "date": "2023-05-23T08:15:00",
+         "text": ["Drone strike on ", {"type": "bold", "text": "Kozinka"}, " ",
+                  {"type": "link", "text": "https://t.me/x/2"}]},
+    ]}), encoding="utf-8")
+    (r,) = read_path(p).reports
+    assert r.text.startswith("Drone strike on Kozinka") and r.date == dt.date(2023, 5, 23)
+    assert r.id == "Border_news-2" and r.url == "https://t.me/x/2"
+
+
+def test_missing_date_is_taken_from_text_or_warned(tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("On May 20, 2023 shelling hit Kozinka.")
+    (r,) = read_path(a).reports
+    assert r.date == dt.date(2023, 5, 20) and "took 2023-05-20" in r.warnings[0]
+    b = tmp_path / "b.txt"
+    b.write_text("Shelling hit Kozinka.")
+    (r,) = read_path(b).reports
+    assert r.date is None and "date null" in r.warnings[0]
+
+
+def test_non_utf8_is_decoded_with_a_warning(tmp_path):
+    p = tmp_path / "cp.txt"
+    p.write_bytes("date 2023-05-23\nОбстрел Грайворона и Козинки продолжается второй день подряд.".encode("cp1251"))
+    (r,) = read_path(p).reports
+    assert "Грайворона" in r.text and any("not UTF-8" in w for w in r.warnings)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [(b"", "empty"), (b"   \n", "empty"), (b"\x00\x01\x02binary", "binary"),
+     (b"date 2023-99-99\ntext", "impossible date")],
+)
+def test_bad_files_are_input_errors(tmp_path, content, message):
+    p = tmp_path / "bad.txt"
+    p.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        read_path(p)
+
+
+def test_huge_file_is_refused(tmp_path):
+    p = tmp_path / "big.txt"
+    p.write_bytes(b"a" * 2000)
+    with pytest.raises(InputError, match="limit"):
+        read_path(p, max_bytes=1000)
+
+
+SUFFIXES = [".txt", ".md", ".json", ".jsonl", ".csv", ".html"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400), suffix=st.sampled_from(SUFFIXES))
+def test_any_bytes_give_reports_or_an_input_error(tmp_path, data, suffix):
+    p = tmp_path / f"f{suffix}"
+    p.write_bytes(data)
+    try:
+        read_path(p)
+    except InputError:
+        pass
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                           lambda c: st.lists(c, max_size=4) | st.dictionaries(st.sampled_from(["id", "date", "text", "messages", "reports", "type", "x"]), c, max_size=4),
+                           max_leaves=12)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=json_values)
+def test_any_json_shape_gives_reports_or_an_input_error(tmp_path, value):
+    p = tmp_path / "f.json"
+    p.write_text(json.dumps(value))
+    try:
+        res = read_path(p)
+        assert all(r.text for r in res.reports)
+    except InputError:
+        pass

@@ -1,0 +1,46 @@
+"""Resolution: one place per mention, chosen by context, with confidence and precision."""
+
+from gazetteer import haversine_km
+from mapper.recognize import Recognizer
+from mapper.resolve import Resolver, primary
+
+
+def resolve(gaz, text):
+    return Resolver(gaz).resolve(Recognizer(gaz).recognize(text))
+
+
+def test_namesakes_are_chosen_by_their_neighbours(gaz):
+    res = {r.mention.text: r for r in resolve(gaz, "Fighting in Grayvoron and Kozinka.")}
+    k, g = res["Kozinka"].place, res["Grayvoron"].place
+    assert haversine_km(k.lat, k.lon, g.lat, g.lon) < 15
+
+
+def test_oblast_after_a_name_picks_the_namesake_inside_it(gaz):
+    # eight Andriivkas in the gazetteer, one of them in Kharkiv Oblast
+    (r, q) = resolve(gaz, "Artillery near Andriivka, Kharkiv Oblast")
+    assert r.place.admin1_name == "Kharkiv Oblast"
+    assert q.mention.role == "qualifier" and q.place.feature_code == "ADM1"
+
+
+def test_a_name_with_no_namesake_in_its_oblast_falls_back_to_the_oblast(gaz):
+    # the default gazetteer has Oleksandrivkas, none in Kharkiv Oblast: say the oblast, not a wrong village
+    (q,) = resolve(gaz, "Artillery near Oleksandrivka, Kharkiv Oblast")
+    assert q.place.name == "Kharkiv Oblast" and q.mention.role == "place"
+
+
+def test_precision_levels_and_acled_codes(gaz):
+    res = {r.mention.text: r for r in resolve(gaz, "Shelling of Grayvoron, the Graivoronsk region and the Belgorod region; clashes near Kozinka.")}
+    assert (res["Grayvoron"].precision, res["Grayvoron"].geo_precision) == ("settlement", 1)
+    assert (res["Graivoronsk region"].precision, res["Graivoronsk region"].geo_precision) == ("district", 2)
+    assert (res["Belgorod region"].precision, res["Belgorod region"].geo_precision) == ("region", 3)
+    assert res["Kozinka"].geo_precision == 2  # "near X"
+
+
+def test_confidence_is_lower_for_ambiguous_or_fuzzy_names(gaz):
+    res = {r.mention.text: r for r in resolve(gaz, "Shelling of Grayvoron. Damage in Popasana.")}
+    assert 0 < res["Popasana"].confidence < res["Grayvoron"].confidence <= 1
+
+
+def test_primary_place_of_a_caption_is_the_most_specific(gaz):
+    best = primary(resolve(gaz, "Destroyed Russian artillery in Kharkiv Oblast near Tsyrkuny"))
+    assert best.place.name == "Tsyrkuny"

@@ -1,0 +1,88 @@
+"""Dates: every expression family in English, Russian and Ukrainian, against the report date."""
+
+import datetime as dt
+
+import pytest
+
+from mapper.timeline import resolve_sentence
+
+TUE = dt.date(2023, 5, 23)  # a Tuesday
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    "sentence, date, date_end, precision",
+    [
+        ("Attackers entered on Monday.", D(2023, 5, 22), None, 1),
+        ("В понедельник начался прорыв.", D(2023, 5, 22), None, 1),
+        ("У понеділок почався прорив.", D(2023, 5, 22), None, 1),
+        ("Fighting resumed on Tuesday.", TUE, None, 1),
+        ("У вівторок тривали бої.", TUE, None, 1),
+        ("Shelling on Wednesday.", D(2023, 5, 17), None, 1),  # the week before: a report is not about the future
+        ("Last Tuesday a drone hit.", D(2023, 5, 16), None, 1),
+        ("Yesterday a drone hit.", D(2023, 5, 22), None, 1),
+        ("Вчера упал беспилотник.", D(2023, 5, 22), None, 1),
+        ("Вчора впав дрон.", D(2023, 5, 22), None, 1),
+        ("The day before yesterday, too.", D(2023, 5, 21), None, 1),
+        ("Today the governor spoke.", TUE, None, 1),
+        ("This morning sirens sounded.", TUE, None, 1),
+        ("Сегодня утром был обстрел.", TUE, None, 1),
+        ("Overnight drones dropped grenades.", D(2023, 5, 22), TUE, 1),
+        ("During the night drones dropped grenades.", D(2023, 5, 22), TUE, 1),
+        ("Last night two homes were hit.", D(2023, 5, 22), TUE, 1),
+        ("Ночью был обстрел.", D(2023, 5, 22), TUE, 1),
+        ("Вночі був обстріл.", D(2023, 5, 22), TUE, 1),
+        ("Explosions for the last 24 hours.", D(2023, 5, 22), TUE, 1),
+        ("За сутки 30 обстрелов.", D(2023, 5, 22), TUE, 1),
+        ("За добу 30 обстрілів.", D(2023, 5, 22), TUE, 1),
+        ("Fighting continues since Monday.", D(2023, 5, 22), TUE, 1),
+        ("The raid on 22 May was repelled.", D(2023, 5, 22), None, 1),
+        ("The raid on May 22 was repelled.", D(2023, 5, 22), None, 1),
+        ("Рейд 22 мая отбит.", D(2023, 5, 22), None, 1),
+        ("Рейд 22 травня відбито.", D(2023, 5, 22), None, 1),
+        ("Photo dated 22.05.2023 shows damage.", D(2023, 5, 22), None, 1),
+        ("Photo dated May 20, 2023 shows damage.", D(2023, 5, 20), None, 1),
+        ("Shelling intensified this week.", D(2023, 5, 22), TUE, 2),
+        ("Shelling intensified last week.", D(2023, 5, 15), D(2023, 5, 21), 2),
+        ("Shelling intensified this month.", D(2023, 5, 1), TUE, 3),
+        ("Nothing said about time.", TUE, None, 1),
+    ],
+)
+def test_expression_families(sentence, date, date_end, precision):
+    t = resolve_sentence(sentence, TUE)
+    assert (t.date, t.date_end, t.precision) == (date, date_end, precision)
+
+
+def test_week_boundary_monday_report_sunday():
+    monday = D(2023, 5, 22)
+    assert resolve_sentence("on Sunday", monday).date == D(2023, 5, 21)
+    assert resolve_sentence("on Monday", monday).date == monday
+
+
+@pytest.mark.parametrize(
+    "sentence, anchor, expected",
+    [
+        ("on 30 December", D(2023, 1, 2), D(2022, 12, 30)),  # year rollover
+        ("yesterday", D(2023, 1, 1), D(2022, 12, 31)),
+        ("yesterday", D(2023, 3, 1), D(2023, 2, 28)),  # month rollover
+        ("on Friday", D(2023, 3, 1), D(2023, 2, 24)),
+        ("overnight", D(2024, 1, 1), D(2023, 12, 31)),
+    ],
+)
+def test_month_and_year_rollover(sentence, anchor, expected):
+    assert resolve_sentence(sentence, anchor).date == expected
+
+
+def test_the_expression_nearest_the_place_wins():
+    s = "Firing for the last 24 hours; fighters in Kozinka were digging in on Tuesday."
+    assert resolve_sentence(s, TUE, at=s.index("Kozinka")).date == TUE
+    assert resolve_sentence(s, TUE, at=0).date == D(2023, 5, 22)
+
+
+def test_no_report_date_gives_no_date_unless_stated():
+    assert resolve_sentence("on Monday", None).date is None
+    assert resolve_sentence("on 22 May 2023", None).date == D(2023, 5, 22)
+
+
+def test_may_the_verb_is_not_a_date():
+    assert resolve_sentence("Troops may advance.", TUE).expression == ""
