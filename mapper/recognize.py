@@ -76,14 +76,8 @@ class Token:
     end: int
     key: str
     possessive: bool = False
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+    lower: str = ""  # precomputed: these are read thousands of times per report
+    capitalised: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +163,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         pm = _POSSESSIVE_RE.match(word)
         if pm and not is_cyrillic(word):
             word, possessive = pm.group(1), True
-        out.append(Token(word, m.start(), m.start() + len(word), fold_token(word), possessive))
+        out.append(Token(word, m.start(), m.start() + len(word), fold_token(word), possessive,
+                         word.lower(), word[:1].isupper()))
     return out
 
 
@@ -188,6 +183,7 @@ class Recognizer:
         self._keys: frozenset[str] | None = None
         self._prefixes: frozenset[str] | None = None
         self._probe_cache: dict[str, tuple[bool, bool]] = {}
+        self._fuzzy_cache: dict[str, tuple[str, str] | None] = {}
         if preload:
             self.preload()
 
@@ -256,10 +252,10 @@ class Recognizer:
         covered = {k: (a, b) for a, b, _ in spans for k in range(a, b + 1)}
         out = list(spans)
         for i, t in enumerate(toks):
-            if not t.capitalised or not self.lex.before("locative", toks, i):
+            if not t.capitalised or (i in covered and covered[i][1] > i):
+                continue  # not capitalised, or already part of a multi-word name
+            if not self.lex.before("fuzzy_cues", toks, i):
                 continue
-            if i in covered and covered[i][1] > i:
-                continue  # already part of a multi-word name
             for n in (3, 2, 1):
                 j = i + n - 1
                 if j >= len(toks) or not all(toks[k].capitalised for k in range(i, j + 1)):
@@ -271,23 +267,43 @@ class Recognizer:
                 phrase = " ".join(x.text for x in toks[i:j + 1])
                 if len(phrase) < 5:
                     continue
-                cands = self.gaz.lookup(phrase, limit=1, fuzzy_cutoff=88.0)
-                if cands and cands[0].match == "fuzzy" and cands[0].score >= self.FUZZY_MIN_SCORE * 0.9:
-                    from gazetteer import fold_name
-
-                    key = fold_name(cands[0].matched_name)
+                hit = self._fuzzy_lookup(phrase)
+                if hit is not None:
+                    key, name = hit
                     out = [s for s in out if s[1] < i or s[0] > j]
                     out.append((i, j, key))
-                    self._fuzzy_reasons[key] = f"fuzzy match for {cands[0].matched_name}"
+                    self._fuzzy_reasons[key] = f"fuzzy match for {name}"
                     break
         return sorted(out)
+
+    def _fuzzy_lookup(self, phrase: str) -> tuple[str, str] | None:
+        """(key, name) of a fuzzy match for a phrase, cached: feeds repeat their phrases."""
+        if phrase in self._fuzzy_cache:
+            return self._fuzzy_cache[phrase]
+        from gazetteer import fold_name
+
+        cands = self.gaz.lookup(phrase, limit=1, fuzzy_cutoff=88.0)
+        hit = None
+        if cands and cands[0].match == "fuzzy" and cands[0].score >= self.FUZZY_MIN_SCORE * 0.9:
+            hit = (fold_name(cands[0].matched_name), cands[0].matched_name)
+        if len(self._fuzzy_cache) < 100_000:
+            self._fuzzy_cache[phrase] = hit
+        return hit
+
+    @cached_property
+    def _org_index(self) -> dict[str, list[tuple[str, ...]]]:
+        idx: dict[str, list[tuple[str, ...]]] = {}
+        for w in self.lex.data["org_names"]:
+            ph = tuple(w.split())
+            idx.setdefault(ph[0], []).append(ph)
+        return idx
 
     def _org_spans(self, toks: list[Token]) -> list[tuple[int, int, str]]:
         out = []
         lows = [t.lower for t in toks]
-        for ph in [tuple(w.split()) for w in self.lex.data["org_names"]]:
-            n = len(ph)
-            for i in range(len(toks) - n + 1):
+        for i, w in enumerate(lows):
+            for ph in self._org_index.get(w, ()):
+                n = len(ph)
                 if tuple(lows[i:i + n]) == ph:
                     out.append((i, i + n - 1, " ".join(t.text for t in toks[i:i + n])))
         return out
@@ -374,6 +390,8 @@ class Recognizer:
             spans = self._fuzzy(toks, masked, self._spans(toks, masked, need_caps))
             orgs = self._org_spans(toks)
             matched = {k for a, b, _ in spans for k in range(a, b + 1)}
+            if not spans:
+                continue
             long_words = [t for t in toks if len(t.text) >= 4]
             # a Title Case headline: capitals there say nothing about proper names
             headline = len(long_words) >= 6 and sum(t.capitalised for t in long_words) >= 0.6 * len(long_words)

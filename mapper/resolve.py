@@ -88,46 +88,77 @@ class Resolver:
                 out[p.geonameid] = (p, s)
         return list(out.values())
 
-    def _score(self, slot: _Slot, p: Place, name_score: float, ctx: "_Context", others: list[Place]) -> float:
+    @staticmethod
+    def _prior(p: Place, name_score: float) -> float:
+        """The part of a candidate's score that does not depend on the rest of the report."""
         s = 1.5 * name_score
         # population 0 means unknown (postal and Rosstat rows), not empty: count it as a village
         s += 0.07 * math.log10((p.population or UNKNOWN_POPULATION) + 10)
         s += {0: 0.25, 1: 0.3, 2: 0.1}.get(p.admin_level, 0.0) if p.is_admin else 0.0
-        s += theatre_prior(p)
-        if any(contains(q, p) or (q.feature_class == "P" and q.population >= 50_000 and (
-                   haversine_km(q.lat, q.lon, p.lat, p.lon) < 80
-                   or (q.country_code, q.admin1_code) == (p.country_code, p.admin1_code)))
-               for q in slot.context):
-            s += 0.8
-        if (p.country_code, p.admin1_code) in ctx.admin1 and p.feature_code != "ADM1":
-            s += 0.35
-        if p.country_code in ctx.countries:
-            s += 0.1
-        if others and not p.is_admin:
-            d = min(haversine_km(p.lat, p.lon, q.lat, q.lon) for q in others)
-            s += 0.6 * math.exp(-d / 40.0)
-        return s
+        return s + theatre_prior(p)
+
+    @staticmethod
+    def _context_bonus(p: Place, context: list[Place]) -> float:
+        for q in context:
+            if contains(q, p) or (q.feature_class == "P" and q.population >= 50_000 and (
+                    (q.country_code, q.admin1_code) == (p.country_code, p.admin1_code)
+                    or haversine_km(q.lat, q.lon, p.lat, p.lon) < 80)):
+                return 0.8
+        return 0.0
 
     def resolve(self, rec: Recognition) -> list[Resolved]:
+        import numpy as np
+
         mentions = rec.accepted
-        slots = []
-        for k, m in enumerate(mentions):
-            slots.append(_Slot(m, self._candidates(m), []))
+        slots = [_Slot(m, self._candidates(m), []) for m in mentions]
         # a qualifier right after a mention: "Malaya Rohan, Kharkiv", "Zhecha, Bryansk Oblast"
         for a, b in zip(slots, slots[1:]):
             if a.mention.sentence == b.mention.sentence and _QUALIFIER_GAP_RE.match(rec.text[a.mention.end:b.mention.start]):
                 a.context = [p for p, _ in b.cands]
+        # mentions with the same name and context are scored once (a report repeats its places)
+        groups: dict[tuple, _Group] = {}
+        for slot in slots:
+            if not slot.cands:
+                continue
+            sig = (slot.mention.key, tuple(sorted((p.geonameid, round(ns, 4)) for p, ns in slot.cands)),
+                   tuple(q.geonameid for q in slot.context))
+            g = groups.get(sig)
+            if g is None:
+                places = [p for p, _ in slot.cands]
+                static = np.array([self._prior(p, ns) + self._context_bonus(p, slot.context) for p, ns in slot.cands])
+                g = groups[sig] = _Group(slot.mention.key, places, static,
+                                         np.radians([p.lat for p in places]), np.radians([p.lon for p in places]),
+                                         np.array([not p.is_admin for p in places]), [])
+            g.slots.append(slot)
         ctx = _Context.of(slots)
         for rnd in range(self.rounds + 1):
-            for k, slot in enumerate(slots):
-                if not slot.cands:
-                    continue
-                others = [o.choice for j, o in enumerate(slots) if j != k and o.choice is not None
-                          and not o.choice.is_admin and len(o.cands) <= 50] if rnd else []
-                scored = sorted(((self._score(slot, p, ns, ctx, others), p) for p, ns in slot.cands),
-                                key=lambda t: (-t[0], -t[1].population))
-                slot.scores = scored
-                slot.choice = scored[0][1]
+            anchors: dict[int, tuple[str, Place]] = {}
+            if rnd:
+                for g in groups.values():
+                    if len(g.places) <= 50:
+                        for sl in g.slots:
+                            if sl.choice is not None and not sl.choice.is_admin:
+                                anchors[sl.choice.geonameid] = (g.key, sl.choice)
+            for g in groups.values():
+                score = g.static.copy()
+                score += np.array([0.35 if (p.country_code, p.admin1_code) in ctx.admin1 and p.feature_code != "ADM1" else 0.0
+                                   for p in g.places])
+                score += np.array([0.1 if p.country_code in ctx.countries else 0.0 for p in g.places])
+                others = [q for key, q in anchors.values() if key != g.key]
+                if others:
+                    olat = np.radians([q.lat for q in others])
+                    olon = np.radians([q.lon for q in others])
+                    # haversine, candidates x anchors, in km
+                    dlat = g.lat[:, None] - olat[None, :]
+                    dlon = g.lon[:, None] - olon[None, :]
+                    a = np.sin(dlat / 2) ** 2 + np.cos(g.lat[:, None]) * np.cos(olat[None, :]) * np.sin(dlon / 2) ** 2
+                    d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(1.0, a))).min(axis=1)
+                    score += np.where(g.settlement, 0.6 * np.exp(-d / 40.0), 0.0)
+                order = sorted(range(len(g.places)), key=lambda i: (-score[i], -g.places[i].population))
+                scored = [(float(score[i]), g.places[i]) for i in order]
+                for sl in g.slots:
+                    sl.scores = scored
+                    sl.choice = scored[0][1]
             ctx = _Context.of(slots)
         out = []
         for k, slot in enumerate(slots):
@@ -157,6 +188,17 @@ class Resolver:
             out.append(Resolved(m, p, confidence, precision, geo,
                                 tuple((q.geonameid, round(s, 3)) for s, q in slot.scores[1:4])))
         return out
+
+
+@dataclass
+class _Group:
+    key: str
+    places: list[Place]
+    static: "object"  # numpy arrays: prior + context bonus, latitude/longitude in radians
+    lat: "object"
+    lon: "object"
+    settlement: "object"
+    slots: list[_Slot]
 
 
 @dataclass

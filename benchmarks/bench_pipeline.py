@@ -1,0 +1,55 @@
+"""Pipeline speed: per-report latency of recognition + resolution on 4 KB reports, full-pipeline
+reports/s on a generated corpus, and `mapper batch -j 1/2` throughput with peak memory."""
+
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import make, write_jsonl  # noqa: E402
+
+
+def main(n: int = 10_000, batch_n: int = 4_000) -> None:
+    from mapper.pipeline import Pipeline
+    from mapper.records import Report
+
+    import datetime as dt
+
+    pipe = Pipeline(preload=True)
+    reports = [Report(id=r["id"], text=r["text"], date=dt.date(2023, 5, 23)) for r in make(n)]
+    for r in reports[:50]:
+        pipe.process(r)  # warm caches
+    lat = []
+    for r in reports[:1000]:
+        t = time.perf_counter()
+        pipe.resolver.resolve(pipe.recognizer.recognize(r.text))
+        lat.append(time.perf_counter() - t)
+    print(f"recognition + resolution, 4 KB report: median {statistics.median(lat) * 1000:.2f} ms, "
+          f"p95 {sorted(lat)[int(0.95 * len(lat))] * 1000:.2f} ms")
+    t = time.perf_counter()
+    for r in reports:
+        pipe.process(r)
+    dt_ = time.perf_counter() - t
+    print(f"full pipeline (incidents, dates, border), 1 process: {n / dt_:,.0f} reports/s over {n:,} reports")
+    with tempfile.TemporaryDirectory() as tmp:
+        feed = Path(tmp) / "feed.jsonl"
+        write_jsonl(feed, batch_n)
+        for jobs in (1, 2):
+            out = Path(tmp) / f"out{jobs}"
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "mapper", "-q", "batch", str(feed), "-o", str(out), "-j", str(jobs),
+                            "--no-map", "-f", "geojson"], check=True)
+            wall = time.perf_counter() - t
+            s = json.loads((out / "summary.json").read_text())
+            print(f"mapper batch -j {jobs}: {batch_n / wall:,.0f} reports/s wall ({s['incidents']:,} incidents)")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory of a batch process: {peak:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
