@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 # GeoNames feature codes we use. Settlements are class P; administrative regions class A.
 ADMIN_LEVEL = {"PCLI": 0, "ADM1": 1, "ADM2": 2}
@@ -44,7 +47,7 @@ class Place:
     def cyrillic_name(self) -> str:
         """The first Cyrillic variant, for display beside the Latin name ('' if none)."""
         for n in self.names:
-            if any("\u0400" <= c <= "\u04ff" for c in n):
+            if _CYRILLIC.search(n):
                 return n
         return ""
 

@@ -1,7 +1,7 @@
 """Distance to the Russia–Ukraine state border and the side a point lies on.
 
 The border is the line Ukraine and Russia share in Natural Earth 1:10m (npm world-atlas 2.0.2),
-built into ``mapper/data/boundaries.geojson`` by ``scripts/build_boundaries.py``. Distances are
+built into ``mapper/data/boundaries.geojson`` by ``mapper/build_boundaries.py``. Distances are
 computed in a local equidistant projection centred on the border region (error < 1% within
 500 km), which is what a km figure in a popup needs.
 """
@@ -43,6 +43,7 @@ def _shapes():
     return border, countries
 
 
+@lru_cache(maxsize=100_000)
 def border_distance(lat: float, lon: float) -> tuple[float, str]:
     """(km to the RU–UA border, side: 'UA', 'RU', 'BY' or '' elsewhere)."""
     from shapely.geometry import Point

@@ -128,6 +128,17 @@ def unique_slug(base: str, used: set[str]) -> str:
     return slug
 
 
+def report_title(rep) -> str:
+    """A map title: the report's title, else its first line or sentence, shortened."""
+    if rep.title:
+        return rep.title
+    first = re.split(r"(?<=[.!?])\s|\n", rep.text.strip(), maxsplit=1)[0].strip()
+    first = re.sub(r"^(?:LATEST|BREAKING|UPDATE)\s*:\s*", "", first, flags=re.I)
+    if len(first) > 80:
+        first = first[:80].rsplit(" ", 1)[0] + "…"
+    return first or rep.id
+
+
 def write_outputs(out_dir: Path, stem: str, incidents, fmts, *, title, offline, precision, mentions, png=False) -> list[Path]:
     from . import export
 
@@ -204,7 +215,7 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
                 click.echo(text, nl=not text.endswith("\n"))
                 continue
             stem = unique_slug(slugify(rep.id), used)
-            written = write_outputs(Path(out), stem, result.incidents, formats, title=title or rep.title or rep.id,
+            written = write_outputs(Path(out), stem, result.incidents, formats, title=title or report_title(rep),
                                     offline=offline, precision=precision, mentions=mentions, png=png)
             n_written += len(written)
             n_inc = sum(1 for i in result.incidents if i.kind == "incident")

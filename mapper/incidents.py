@@ -15,7 +15,7 @@ from .border import border_distance
 from .events import classify, fatalities
 from .records import Incident, Report, Resolved
 from .recognize import Recognition
-from .timeline import resolve_sentence
+from .timeline import expressions, resolve_sentence
 
 STATEMENT_WEIGHT = 0.6
 
@@ -27,14 +27,18 @@ def incident_id(report_id: str, geonameid: int, date, event_type: str) -> str:
 
 def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) -> list[Incident]:
     groups: "OrderedDict[tuple, dict]" = OrderedDict()
+    per_sentence: dict[int, tuple] = {}  # classification and time expressions, once a sentence
     for r in resolved:
         m = r.mention
         if m.role != "place" or m.sentence in rec.boilerplate:
             continue
-        sentence = rec.sentence_text(m.sentence)
-        et = classify(sentence)
         s0, s1 = rec.sentences[m.sentence]
-        tr = resolve_sentence(rec.text[s0:s1], report.date, at=m.start - s0)
+        if m.sentence not in per_sentence:
+            sentence = rec.sentence_text(m.sentence)
+            per_sentence[m.sentence] = (sentence, classify(sentence), expressions(rec.text[s0:s1], report.date),
+                                        fatalities(sentence))
+        sentence, et, found, fatal = per_sentence[m.sentence]
+        tr = resolve_sentence(rec.text[s0:s1], report.date, at=m.start - s0, found=found)
         kind = "incident" if et is not None and r.precision != "country" else "mention"
         etype = et.type if et and kind == "incident" else "mention"
         key = (r.place.geonameid, tr.date, etype)
@@ -49,9 +53,8 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             g["mentions"].append(m.text)
         g["conf"] = max(g["conf"], round(r.confidence * weight, 3))
         g["geo"] = min(g["geo"], r.geo_precision)
-        f = fatalities(sentence)
-        if f is not None:
-            g["fatal"] = max(g["fatal"] or 0, f)
+        if fatal is not None:
+            g["fatal"] = max(g["fatal"] or 0, fatal)
     out = []
     for (gid, date, etype), g in groups.items():
         r, et, tr = g["r"], g["et"], g["tr"]
@@ -59,9 +62,12 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
         km, side = border_distance(p.lat, p.lon)
         admin1 = p.name if p.feature_code == "ADM1" else p.admin1_name
         admin2 = p.name if p.feature_code == "ADM2" else p.admin2_name
+        # the incident carries a slim copy of the place: its Latin and Cyrillic names only
+        slim = replace(p, admin1_name=admin1, admin2_name=admin2,
+                       names=(p.cyrillic_name,) if p.cyrillic_name else ())
         out.append(Incident(
             incident_id=incident_id(report.id, gid, date, etype), report_id=report.id, kind=g["kind"],
-            place=replace(p, admin1_name=admin1, admin2_name=admin2), mentions=tuple(g["mentions"]),
+            place=slim, mentions=tuple(g["mentions"]),
             evidence=tuple(g["evidence"]), event_type=etype,
             sub_event_type=et.sub if et and g["kind"] == "incident" else "",
             date=date, date_end=tr.date_end, time_precision=tr.precision if date else None,

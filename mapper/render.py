@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import os
 import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+
+from importlib.resources import files
 
 from .border import boundaries_geojson
 from .events import labels
@@ -40,6 +43,7 @@ EVENT_COLOURS = {
 PRECISION_RADIUS_M = {"district": 15_000, "region": 45_000, "country": 150_000}
 REGION_BOUNDS = [[44.0, 30.0], [53.5, 41.0]]  # the border region, south-west / north-east
 _DAY_MS = 86_400_000
+MAX_LABELS = 150  # permanent place labels above this would bury the map
 
 _POINT_TO_LAYER = """
 function(feature, latlng) {
@@ -48,8 +52,8 @@ function(feature, latlng) {
     return L.circleMarker(latlng, {radius: p.r, color: '#222', weight: 1, fillColor: p.c,
                                    fillOpacity: 0.9, className: 'im-incident im-' + p.t});
   }
-  return L.circle(latlng, {radius: p.m, color: p.c, weight: 1.5, dashArray: '5 4', fillColor: p.c,
-                           fillOpacity: 0.12, className: 'im-incident im-area im-' + p.t});
+  return L.circle(latlng, {radius: p.m, color: p.c, weight: 2, opacity: 0.85, dashArray: '6 4', fillColor: p.c,
+                           fillOpacity: 0.2, pane: 'imAreas', className: 'im-incident im-area im-' + p.t});
 }
 """
 _ON_EACH = """
@@ -118,15 +122,17 @@ def _ms(d: dt.date) -> int:
 
 
 def map_features(incidents: list[Incident]) -> tuple[dict[str, list[dict]], tuple[int, int] | None]:
-    """Features for the page, grouped by event type: only what the page needs, pre-escaped."""
+    """Features for the page, grouped by event type: only what the page needs, pre-escaped.
+
+    ``s``/``e`` are the incident's first day and the day after its last, in ms; undated incidents
+    span the whole period so that no time window hides them.
+    """
     dated = [i for i in incidents if i.date]
     span = (min(_ms(i.date) for i in dated), max(_ms(i.date_end or i.date) for i in dated) + _DAY_MS) if dated else None
     groups: dict[str, list[dict]] = {}
     for i in incidents:
-        if i.date and span:
-            # cumulative: an incident stays on the map from its day to the end of the data, so
-            # the slider's last day shows everything and earlier days show what had happened
-            start, end = _ms(i.date), span[1]
+        if i.date:
+            start, end = _ms(i.date), _ms(i.date_end or i.date) + _DAY_MS
         elif span:
             start, end = span
         else:
@@ -134,7 +140,10 @@ def map_features(incidents: list[Incident]) -> tuple[dict[str, list[dict]], tupl
         props = {
             "t": i.event_type, "c": EVENT_COLOURS.get(i.event_type, "#777"),
             "r": round(5 + 6 * i.confidence, 1), "m": PRECISION_RADIUS_M.get(i.precision, 0),
-            "precision": i.precision, "start": start, "end": end,
+            "precision": i.precision, "s": start, "e": end,
+            "src": "; ".join(i.sources) or i.source,
+            "name": i.place.name,  # shown with textContent only
+            "search": f"{i.place.name} {i.place.cyrillic_name}".lower(),
             "popup": popup_html(i),
             "tip": _esc(f"{i.place.name} · {labels().get(i.event_type, 'mention')} · {i.date or 'date unknown'}"),
             "id": i.incident_id,
@@ -144,6 +153,11 @@ def map_features(incidents: list[Incident]) -> tuple[dict[str, list[dict]], tupl
             "geometry": {"type": "Point", "coordinates": [round(i.place.lon, 5), round(i.place.lat, 5)]},
         })
     return groups, span
+
+
+def _js_json(value) -> str:
+    """JSON for a <script>: '<' escaped so no string can close the script element."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _legend_html(counts: Counter, title: str, as_of: str, n: int) -> str:
@@ -186,6 +200,20 @@ _CSS = """
 .im-evidence mark{background:#ffe58a;padding:0 1px}
 .im-facts{color:#444;margin-top:4px}.im-source{margin-top:4px;color:#444}
 .leaflet-container{background:#dfe7ec}
+.im-time{background:rgba(255,255,255,.95);padding:6px 8px;font:12px system-ui,sans-serif;min-width:340px}
+.im-time-row{display:flex;align-items:center;gap:6px}
+.im-range{flex:1;min-width:220px}
+.im-presets{display:flex;gap:4px;margin-top:4px;flex-wrap:wrap;align-items:center}
+.im-btn{border:1px solid #bbb;background:#fff;border-radius:4px;padding:1px 7px;cursor:pointer;font:12px system-ui,sans-serif}
+.im-btn.im-on{background:#333;color:#fff;border-color:#333}
+.im-source{font:12px system-ui,sans-serif;max-width:160px}
+.im-time-label{color:#444;margin-top:3px}
+.im-search{background:#fff;padding:3px}
+.im-search-input{width:170px;border:0;outline:0;font:13px system-ui,sans-serif;padding:3px}
+.im-search-item{display:block;padding:2px 4px;color:#0b5394;text-decoration:none;font:12px system-ui,sans-serif}
+.im-search-item:hover{background:#eef}
+.im-label{font:600 11px system-ui,sans-serif;color:#222;white-space:nowrap;
+ text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;pointer-events:none}
 </style>"""
 
 
@@ -228,12 +256,13 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
                 as_of: str | None = None) -> str:
     """The map page as a string."""
     import folium
-    from folium.plugins import Fullscreen, HeatMap, MeasureControl, MiniMap, MousePosition, Timeline, TimelineSlider
+    from folium.plugins import Fullscreen, HeatMap, MeasureControl, MiniMap, MousePosition
     from folium.utilities import JsCode
 
     m = folium.Map(location=[50.5, 36.5], zoom_start=7, tiles=None, control_scale=True, prefer_canvas=True)
     m.get_root().header.add_child(folium.Element(_CSS))
-    _script("window.IM = {layers: []};").add_to(m)  # the page's handle on its incident layers
+    js = (files("mapper") / "data" / "map.js").read_text(encoding="utf-8")
+    m.get_root().header.add_child(folium.Element(f"<script>{js}</script>"))
     m.get_root().html.add_child(folium.Element(f"<title>{_esc(title)}</title>"))
     bounds = boundaries_geojson()
     if not offline:
@@ -247,28 +276,25 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
     countries = {"type": "FeatureCollection", "features": [f for f in bounds["features"] if f["properties"]["kind"] == "country"]}
     border = {"type": "FeatureCollection", "features": [f for f in bounds["features"] if f["properties"]["kind"] == "border"]}
     fill = 0.9 if offline else 0.0
+    tint = {"UA": "#f7f1da", "RU": "#ecebe8", "BY": "#eeeeee"}
     folium.GeoJson(countries, name="Countries", control=False,
-                   style_function=lambda f, fill=fill: {"color": "#6b6b6b", "weight": 1, "fillColor": "#f4f1ea", "fillOpacity": fill},
+                   style_function=lambda f, fill=fill: {"color": "#6b6b6b", "weight": 1, "fillOpacity": fill,
+                                                        "fillColor": tint.get(f["properties"]["iso_a2"], "#f4f1ea")},
                    tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
     folium.GeoJson(border, name="Russia–Ukraine state border",
                    style_function=lambda f: {"color": "#c0392b", "weight": 3.5, "dashArray": "8 4", "opacity": 0.9}).add_to(m)
     groups, span = map_features(incidents)
+    _script("map_pane = %s.createPane('imAreas'); map_pane.style.zIndex = 390;" % m.get_name()).add_to(m)
     lab = labels()
-    timelines = []
-    for etype, feats in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+    layers = []
+    # areas first, so that points are drawn above them
+    order = sorted(groups.items(), key=lambda kv: -len(kv[1]))
+    for etype, feats in order:
         name = f'<span style="color:{EVENT_COLOURS.get(etype, "#777")}">●</span> {_esc(lab.get(etype, "Place mentioned (no event)"))} ({len(feats)})'
-        tl = Timeline({"type": "FeatureCollection", "features": feats}, name=name,
-                      point_to_layer=JsCode(_POINT_TO_LAYER), on_each_feature=JsCode(_ON_EACH))
-        tl.layer_name = name  # Timeline does not pass ``name`` on to the layer control
-        tl.add_to(m)
-        timelines.append(tl)
-    if timelines and span:
-        slider = TimelineSlider(auto_play=False, date_options="YYYY-MM-DD", show_ticks=True, enable_playback=True,
-                                start=span[0], end=span[1], steps=max(2, (span[1] - span[0]) // _DAY_MS + 1))
-        slider.add_timelines(*timelines).add_to(m)
-        # open on the last day, where (cumulatively) every incident is shown
-        _script(f"{slider.get_name()}.setTime({span[1] - 1}); window.IM = window.IM || {{layers: []}}; "
-                f"window.IM.slider = {slider.get_name()}; window.IM.span = {list(span)};").add_to(m)
+        layer = folium.GeoJson({"type": "FeatureCollection", "features": feats}, name=name,
+                               point_to_layer=JsCode(_POINT_TO_LAYER), on_each_feature=JsCode(_ON_EACH))
+        layer.add_to(m)
+        layers.append(layer)
     if incidents:
         HeatMap([[i.place.lat, i.place.lon, max(0.2, i.confidence)] for i in incidents if i.kind == "incident"],
                 name="Heat map", show=False, radius=18).add_to(m)
@@ -276,8 +302,18 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
     if not offline:
         MiniMap(toggle_display=True).add_to(m)
     MeasureControl(primary_length_unit="kilometers").add_to(m)
-    MousePosition(position="bottomleft", separator=" , ", num_digits=4, prefix="lat , lon:").add_to(m)
-    folium.LayerControl(collapsed=len(groups) > 8).add_to(m)
+    MousePosition(position="bottomright", separator=" , ", num_digits=4, prefix="lat , lon:", empty_string="").add_to(m)
+    control = folium.LayerControl(collapsed=len(groups) > 8)
+    control.add_to(m)
+    place_labels = {}
+    for i in incidents:
+        if i.precision == "settlement":
+            place_labels[i.place.geonameid] = [round(i.place.lat, 5), round(i.place.lon, 5), _esc(i.place.name)]
+    cfg = {"span": list(span) if span else None,
+           "sources": sorted({f["properties"]["src"] for fs in groups.values() for f in fs}),
+           "labels": list(place_labels.values()) if len(place_labels) <= MAX_LABELS else []}
+    _script(f"IM.init(Object.assign({_js_json(cfg)}, {{map: {m.get_name()}, control: {control.get_name()}, "
+            f"groups: [{', '.join(x.get_name() for x in layers)}]}}));").add_to(m)
     pts = [(i.place.lat, i.place.lon) for i in incidents]
     if pts:
         lat0, lat1 = min(p[0] for p in pts), max(p[0] for p in pts)

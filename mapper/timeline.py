@@ -139,10 +139,13 @@ def expressions(sentence: str, anchor: dt.date | None) -> list[tuple[int, TimeRe
     return found
 
 
-def resolve_sentence(sentence: str, anchor: dt.date | None, *, at: int | None = None) -> TimeRef:
+def resolve_sentence(sentence: str, anchor: dt.date | None, *, at: int | None = None,
+                     found: list[tuple[int, TimeRef]] | None = None) -> TimeRef:
     """The date a sentence speaks of, given the report's date (``anchor``). With several
-    expressions, the one nearest offset ``at`` (the place mention) wins, else the first."""
-    found = expressions(sentence, anchor)
+    expressions, the one nearest offset ``at`` (the place mention) wins, else the first.
+    ``found`` passes :func:`expressions` already computed for the sentence."""
+    if found is None:
+        found = expressions(sentence, anchor)
     if not found:
         return TimeRef(anchor, None, 1 if anchor else None, "")
     if at is None:

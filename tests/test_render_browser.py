@@ -26,7 +26,7 @@ def browser():
 
 
 def visible(b):
-    return b.driver.execute_script("return IM.layers.filter(function(l){return !!l._map}).length")
+    return b.driver.execute_script("return IM.visible()")
 
 
 def severe(b):
@@ -62,7 +62,7 @@ def test_legend_title_and_layer_control(browser, seed_map):
 def test_popup_shows_place_evidence_and_highlight(browser, seed_map):
     browser.open(seed_map[0])
     d = browser.driver
-    d.execute_script("IM.layers.filter(function(l){return l.feature.properties.tip.indexOf('Kozinka') === 0})[0].openPopup()")
+    d.execute_script("IM.all.filter(function(l){return l.feature.properties.name === 'Kozinka'})[0].openPopup()")
     popup = d.find_element("css selector", ".leaflet-popup-content")
     assert popup.is_displayed()
     text = popup.get_attribute("textContent")
@@ -70,13 +70,36 @@ def test_popup_shows_place_evidence_and_highlight(browser, seed_map):
     assert d.find_element("css selector", ".leaflet-popup-content mark").get_attribute("textContent") == "Kozinka"
 
 
-def test_time_slider_changes_what_is_visible(browser, seed_map):
+def test_time_slider_and_presets_change_what_is_visible(browser, seed_map):
+    from selenium.webdriver.common.by import By
+
     browser.open(seed_map[0])
+    d = browser.driver
     before = visible(browser)
-    browser.driver.execute_script("IM.slider.setTime(IM.span[0]);")
-    time.sleep(0.2)
+    d.execute_script("IM.setTime(IM.span[0]);")  # what the slider does when dragged to 22 May
     after = visible(browser)
     assert 0 < after < before  # on 22 May only the first day's incidents had happened
+    label = d.find_element(By.CLASS_NAME, "im-time-label").text
+    assert label.startswith("2023-05-22 – 2023-05-22")
+    d.execute_script("IM.setTime(IM.span[1]);")
+    d.find_element(By.XPATH, "//button[text()='24 h']").click()
+    last_day = visible(browser)
+    assert 0 < last_day < before  # the 24 h preset hides what ended on the 22nd
+    d.find_element(By.XPATH, "//button[text()='All']").click()
+    assert visible(browser) == before
+
+
+def test_place_search_finds_and_opens(browser, seed_map):
+    from selenium.webdriver.common.by import By
+
+    browser.open(seed_map[0])
+    d = browser.driver
+    box = d.find_element(By.CLASS_NAME, "im-search-input")
+    box.send_keys("kozin")
+    item = d.find_element(By.CLASS_NAME, "im-search-item")
+    assert item.text == "Kozinka"
+    item.click()
+    assert "Kozinka" in d.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").get_attribute("textContent")
 
 
 def test_report_text_is_escaped_in_the_page(browser, pipeline, tmp_path):
@@ -88,7 +111,7 @@ def test_report_text_is_escaped_in_the_page(browser, pipeline, tmp_path):
     browser.open(path)
     d = browser.driver
     assert d.execute_script("return window.__pwned === undefined")
-    d.execute_script("IM.layers[0].openPopup()")
+    d.execute_script("IM.all[0].openPopup()")
     text = d.find_element("css selector", ".leaflet-popup-content").get_attribute("textContent")
     assert "<script>window.__pwned = 1</script>" in text and "`backticks`" in text and "${template}" in text
     assert "<b>title</b>" in d.find_element("id", "im-title").text

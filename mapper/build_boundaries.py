@@ -2,8 +2,8 @@
 public domain): the outlines of Ukraine, Russia and Belarus clipped to the border region, and
 the Russia–Ukraine state border as a line (the TopoJSON arcs the two countries share).
 
-    python scripts/build_boundaries.py            # runs 'npm pack world-atlas@2.0.2'
-    python scripts/build_boundaries.py --topojson countries-10m.json
+    python -m mapper.build_boundaries            # runs 'npm pack world-atlas@2.0.2'
+    python -m mapper.build_boundaries --topojson countries-10m.json
 
 TopoJSON is decoded here by hand (30 lines): the format is small and fixed, and the PyPI
 decoders pull in heavy dependencies for what is a delta-decoding loop.
@@ -22,7 +22,7 @@ from shapely.geometry import LineString, MultiLineString, Polygon, box, mapping
 from shapely.ops import linemerge, unary_union
 from shapely.validation import make_valid
 
-OUT = Path(__file__).resolve().parent.parent / "mapper" / "data" / "boundaries.geojson"
+OUT = Path(__file__).resolve().parent / "data" / "boundaries.geojson"
 COUNTRIES = {"804": ("UA", "Ukraine"), "643": ("RU", "Russia"), "112": ("BY", "Belarus")}
 REGION = box(20.0, 43.0, 48.0, 57.5)  # lon/lat window the maps show
 TOLERANCE = 0.004  # degrees; ~300 m, invisible at the zooms the map opens at

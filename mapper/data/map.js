@@ -1,0 +1,202 @@
+/* incident-mapper page controls: time window with presets, play, source filter, place search,
+   place labels. Plain Leaflet 1.9, no other dependency. Every string shown here was escaped by
+   the Python side before it was embedded; nothing from a report is inserted as raw HTML here
+   except those pre-escaped strings. */
+(function () {
+  var IM = (window.IM = window.IM || { layers: [] });
+  var DAY = 86400000;
+
+  function fmt(ms) {
+    return new Date(ms).toISOString().slice(0, 10);
+  }
+
+  IM.init = function (cfg) {
+    var map = cfg.map;
+    IM.map = map;
+    IM.span = cfg.span;
+    IM.all = [];
+    cfg.groups.forEach(function (g) {
+      g.eachLayer(function (l) {
+        l._imGroup = g;
+        IM.all.push(l);
+      });
+    });
+    IM.t = cfg.span ? cfg.span[1] - DAY : 0; // IM.t is the start of the day shown last
+    IM.window = Infinity;
+    IM.source = "";
+    if (cfg.labels && cfg.labels.length) addLabels(map, cfg.labels, cfg.control);
+    addSearch(map);
+    if (cfg.span) addTimeControl(map, cfg);
+    IM.apply();
+  };
+
+  IM.visible = function () {
+    return IM.all.filter(function (l) { return !!l._map; }).length;
+  };
+
+  IM.apply = function () {
+    var t = IM.t, w = IM.window, src = IM.source, shown = 0;
+    IM.all.forEach(function (l) {
+      var p = l.feature.properties;
+      // the window is the w days ending with day t: [t - w + DAY, t + DAY)
+      var show = (!IM.span || (p.s <= t && (w === Infinity || p.e > t - w + DAY))) && (!src || p.src === src);
+      var has = l._imGroup.hasLayer(l);
+      if (show && !has) l._imGroup.addLayer(l);
+      else if (!show && has) l._imGroup.removeLayer(l);
+      if (show) shown++;
+    });
+    if (IM._label) {
+      var from = w === Infinity ? fmt(IM.span[0]) : fmt(Math.max(IM.span[0], t - w + DAY));
+      IM._label.textContent = from + " – " + fmt(t) + " · " + shown + " shown";
+    }
+    if (IM._range) IM._range.value = String(t);
+    return shown;
+  };
+
+  IM.setTime = function (t) {
+    IM.t = Math.max(IM.span[0], Math.min(IM.span[1] - DAY, t));
+    return IM.apply();
+  };
+
+  IM.setWindow = function (days) {
+    IM.window = days ? days * DAY : Infinity;
+    IM.t = IM.span[1] - DAY;
+    return IM.apply();
+  };
+
+  function addTimeControl(map, cfg) {
+    var C = L.Control.extend({
+      options: { position: "bottomleft" },
+      onAdd: function () {
+        var div = L.DomUtil.create("div", "im-time leaflet-bar");
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        var row = L.DomUtil.create("div", "im-time-row", div);
+        var play = L.DomUtil.create("button", "im-btn", row);
+        play.type = "button";
+        play.title = "Play the period day by day";
+        play.textContent = "▶";
+        var range = L.DomUtil.create("input", "im-range", row);
+        range.type = "range";
+        range.min = String(cfg.span[0]);
+        range.max = String(cfg.span[1] - DAY);
+        range.step = String(DAY);
+        range.value = String(IM.t);
+        range.setAttribute("aria-label", "Date");
+        IM._range = range;
+        var presets = L.DomUtil.create("div", "im-presets", div);
+        [["All", 0], ["30 days", 30], ["7 days", 7], ["24 h", 1]].forEach(function (p, i) {
+          var b = L.DomUtil.create("button", "im-btn im-preset" + (i === 0 ? " im-on" : ""), presets);
+          b.type = "button";
+          b.textContent = p[0];
+          b.dataset.days = String(p[1]);
+          b.onclick = function () {
+            Array.prototype.forEach.call(presets.querySelectorAll(".im-preset"), function (x) {
+              x.classList.remove("im-on");
+            });
+            b.classList.add("im-on");
+            IM.setWindow(p[1]);
+          };
+        });
+        if (cfg.sources && cfg.sources.length > 1) {
+          var sel = L.DomUtil.create("select", "im-source", presets);
+          sel.setAttribute("aria-label", "Source");
+          var all = document.createElement("option");
+          all.value = "";
+          all.textContent = "all sources";
+          sel.appendChild(all);
+          cfg.sources.forEach(function (s) {
+            var o = document.createElement("option");
+            o.value = s;
+            o.textContent = s;
+            sel.appendChild(o);
+          });
+          sel.onchange = function () {
+            IM.source = sel.value;
+            IM.apply();
+          };
+        }
+        IM._label = L.DomUtil.create("div", "im-time-label", div);
+        range.oninput = function () {
+          IM.setTime(Number(range.value));
+        };
+        var timer = null;
+        play.onclick = function () {
+          if (timer) {
+            clearInterval(timer);
+            timer = null;
+            play.textContent = "▶";
+            return;
+          }
+          var days = Math.max(1, Math.round((cfg.span[1] - cfg.span[0]) / DAY));
+          var step = Math.max(DAY, Math.ceil(days / 60) * DAY);
+          IM.t = cfg.span[0];
+          play.textContent = "❚❚";
+          timer = setInterval(function () {
+            IM.setTime(IM.t + step);
+            if (IM.t >= cfg.span[1] - DAY) {
+              clearInterval(timer);
+              timer = null;
+              play.textContent = "▶";
+            }
+          }, 250);
+        };
+        return div;
+      },
+    });
+    IM.timeControl = new C().addTo(map);
+  }
+
+  function addSearch(map) {
+    var C = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: function () {
+        var div = L.DomUtil.create("div", "im-search leaflet-bar");
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        var input = L.DomUtil.create("input", "im-search-input", div);
+        input.type = "search";
+        input.placeholder = "Find a place…";
+        input.setAttribute("aria-label", "Find a place");
+        var list = L.DomUtil.create("div", "im-search-list", div);
+        input.oninput = function () {
+          var q = input.value.trim().toLowerCase();
+          list.innerHTML = "";
+          if (q.length < 2) return;
+          var seen = {}, n = 0;
+          IM.all.forEach(function (l) {
+            var p = l.feature.properties;
+            if (n >= 8 || seen[p.name] || p.search.indexOf(q) < 0) return;
+            seen[p.name] = 1;
+            n++;
+            var a = L.DomUtil.create("a", "im-search-item", list);
+            a.href = "#";
+            a.textContent = p.name;
+            a.onclick = function (e) {
+              e.preventDefault();
+              map.setView(l.getLatLng(), Math.max(map.getZoom(), 10));
+              if (l._map) l.openPopup();
+              list.innerHTML = "";
+            };
+          });
+        };
+        return div;
+      },
+    });
+    IM.searchControl = new C().addTo(map);
+  }
+
+  function addLabels(map, labels, control) {
+    var g = L.layerGroup();
+    labels.forEach(function (x) {
+      L.marker([x[0], x[1]], {
+        icon: L.divIcon({ className: "im-label", html: x[2], iconSize: null, iconAnchor: [-8, 8] }),
+        interactive: false,
+        keyboard: false,
+      }).addTo(g);
+    });
+    g.addTo(map);
+    if (control) control.addOverlay(g, "Place names");
+    IM.labels = g;
+  }
+})();
