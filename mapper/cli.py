@@ -8,7 +8,6 @@ Heavy libraries (folium, geopandas) are imported only by the outputs that need t
 from __future__ import annotations
 
 import functools
-import glob
 import json
 import re
 import sys
@@ -327,59 +326,6 @@ def evaluate_cmd(reports, gold, as_json, misses, gazetteer_path):
 # batch
 # --------------------------------------------------------------------------------------------
 
-_WORKER = None
-
-
-def _init_worker(gazetteer_path):
-    global _WORKER
-    from .pipeline import Pipeline
-
-    _WORKER = Pipeline(gazetteer_path, preload=True)
-
-
-def _process_file(args):
-    """Read and process one input file in a worker; never raises (errors are returned)."""
-    path, default_date, max_bytes = args
-    from .reports import read_path
-
-    t0 = time.perf_counter()
-    try:
-        res = read_path(path, default_date=default_date, max_bytes=max_bytes)
-    except InputError as e:
-        return {"path": path, "error": str(e), "incidents": [], "reports": 0, "row_errors": [], "warnings": []}
-    except Exception as e:  # a bug must not kill the batch: record it and go on
-        return {"path": path, "error": f"internal error: {type(e).__name__}: {e}", "incidents": [], "reports": 0,
-                "row_errors": [], "warnings": []}
-    incidents, warnings = [], []
-    for rep in res.reports:
-        try:
-            r = _WORKER.process(rep)
-        except Exception as e:  # pragma: no cover - defensive
-            res.errors.append(type(res.errors[0])(path, None, f"{rep.id}: internal error: {e}") if res.errors else None)
-            continue
-        incidents.extend(r.incidents)
-        warnings.extend(rep.warnings)
-    return {"path": path, "error": None, "incidents": incidents, "reports": len(res.reports),
-            "row_errors": [{"path": e.path, "row": e.row, "error": e.error} for e in res.errors if e],
-            "warnings": warnings, "seconds": time.perf_counter() - t0}
-
-
-def collect_inputs(inputs: tuple[str, ...]) -> list[str]:
-    from .reports import SUFFIXES
-
-    files: list[str] = []
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            files += sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith("."))
-        elif any(c in item for c in "*?["):
-            files += sorted(glob.glob(item, recursive=True))
-        else:
-            files.append(item)
-    seen: set[str] = set()
-    return [f for f in files if not (f in seen or seen.add(f))]
-
-
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False), help="Output folder.")
@@ -393,11 +339,15 @@ def collect_inputs(inputs: tuple[str, ...]) -> list[str]:
 @click.option("--date", callback=parse_date, help="Date for reports that have none.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("--max-bytes", type=click.IntRange(1), default=50 * 1024 * 1024, show_default=True)
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local processes (-j), or a Dask distributed cluster (--scheduler).")
+@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask).")
+@click.option("--no-cache", is_flag=True, help="Reprocess every report (ignore OUT/.cache).")
 @gazetteer_option
 @output_options
 @handle_errors
-def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json, max_bytes, gazetteer_path,
-          precision, mentions, offline, title):
+def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json, max_bytes, engine, scheduler,
+          no_cache, gazetteer_path, precision, mentions, offline, title):
     """Process folders, globs and collections (JSON, JSONL, CSV, Telegram exports) into one
     combined map and dataset; bad files are listed in OUT/errors.jsonl and skipped.
 
@@ -405,50 +355,32 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
     Example:
       mapper batch reports/ feed.jsonl telegram/result.json -o out/ -f html,geojson,csv -j 2
     """
+    from tqdm import tqdm
+
+    from . import batch as batch_lib
     from .fileio import write_text
     from .incidents import merge_across_reports
     from .pipeline import open_gazetteer
 
     t0 = time.perf_counter()
-    files = collect_inputs(inputs)
+    files = batch_lib.collect_inputs(inputs)
     if not files:
         raise InputError("no input files found")
-    gaz = open_gazetteer(gazetteer_path)  # fail fast on a bad --gazetteer
-    gpath = str(gaz.path)
+    gpath = str(open_gazetteer(gazetteer_path).path)  # fail fast on a bad --gazetteer
     out_dir = Path(out)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise MapperError(f"cannot create {out_dir}: {e.strerror}") from None
-    tasks = [(f, date, max_bytes) for f in files]
     obj = click.get_current_context().find_root().obj or {}
-    from tqdm import tqdm
-
-    bar = tqdm(total=len(tasks), unit="file", disable=obj.get("quiet") or None, file=sys.stderr,
+    bar = tqdm(total=len(files), unit="file", disable=obj.get("quiet") or None, file=sys.stderr,
                dynamic_ncols=True, desc="reports")
-    results = []
-    if jobs == 1:
-        _init_worker(gpath)
-        for t in tasks:
-            results.append(_process_file(t))
-            bar.update(1)
-    else:
-        import multiprocessing as mp
-
-        with mp.get_context("fork" if sys.platform != "win32" else "spawn").Pool(jobs, _init_worker, (gpath,)) as pool:
-            for r in pool.imap(_process_file, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8) or 1))):
-                results.append(r)
-                bar.update(1)
+    result = batch_lib.run(files, gpath, out_dir=out_dir, jobs=jobs, engine=engine, scheduler=scheduler,
+                           default_date=date, max_bytes=max_bytes, use_cache=not no_cache, progress=bar.update)
     bar.close()
-    incidents, errors, warnings = [], [], []
-    n_reports = 0
-    for r in results:
-        if r["error"]:
-            errors.append({"path": r["path"], "row": None, "error": r["error"]})
-        errors.extend(r["row_errors"])
-        warnings.extend(r["warnings"])
-        incidents.extend(r["incidents"])
-        n_reports += r["reports"]
+    incidents, errors = result.incidents, result.errors
+    warnings = [w for f in result.files for w in f.warnings]
+    n_reports = result.reports
     if since:
         incidents = [i for i in incidents if i.date is None or i.date >= since]
     if until:
@@ -471,7 +403,7 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
         "inputs": len(files), "reports": n_reports,
         "incidents": sum(1 for i in incidents if i.kind == "incident"),
         "mentions": sum(1 for i in incidents if i.kind == "mention"),
-        "failures": len(errors), "warnings": len(warnings),
+        "failures": len(errors), "warnings": len(warnings), "cached_reports": result.cached,
         "seconds": round(time.perf_counter() - t0, 3),
         "reports_per_second": round(n_reports / max(1e-9, time.perf_counter() - t0), 1),
         "outputs": [str(p) for p in written] + [str(out_dir / "errors.jsonl"), str(out_dir / "summary.json")],

@@ -217,6 +217,17 @@ _CSS = """
 </style>"""
 
 
+def stable_ids(page: str) -> str:
+    """folium names its elements with random uuids; renumber them in order of appearance so
+    the same incidents always give the same file (re-runs are byte-identical)."""
+    seen: dict[str, str] = {}
+
+    def sub(m: re.Match) -> str:
+        return seen.setdefault(m.group(0), f"_{len(seen):06d}")
+
+    return re.sub(r"_[0-9a-f]{32}(?![0-9a-f])", sub, page)
+
+
 def inline_assets(page: str) -> str:
     """Replace every CDN <script>/<link> of a folium page with the file's content, taken from
     PyPI folium-offline, so the page works with no network. Unknown URLs are an error."""
@@ -326,7 +337,7 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
     n_inc = sum(1 for i in incidents if i.kind == "incident")
     as_of = as_of or max((i.date_end or i.date for i in incidents if i.date), default=dt.date.today()).isoformat()
     m.get_root().html.add_child(folium.Element(_legend_html(counts, title, as_of, n_inc)))
-    page = m.get_root().render()
+    page = stable_ids(m.get_root().render())
     return inline_assets(page) if offline else page
 
 

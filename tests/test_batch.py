@@ -43,3 +43,54 @@ def test_collections_merge_and_dates(runner, tmp_path):
     (f,) = fc["features"]
     assert f["properties"]["place"] == "Kozinka" and f["properties"]["report_id"] == "a,b"
     assert summary["incidents"] == 1 and (out / "map.html").exists()
+
+
+def _feed(tmp_path, n=30):
+    feed = tmp_path / "feed.jsonl"
+    villages = ["Kozinka", "Grayvoron", "Glotovo", "Tetkino", "Vovchansk", "Kupiansk"]
+    feed.write_text("\n".join(json.dumps({"id": f"r{k}", "date": f"2023-05-{1 + k % 28:02d}",
+                                          "text": f"Shelling of {villages[k % 6]} on Monday."}) for k in range(n)))
+    return feed
+
+
+def test_rerun_uses_the_cache_and_gives_identical_outputs(runner, tmp_path):
+    feed = _feed(tmp_path)
+    out = tmp_path / "out"
+    args = ["-q", "batch", str(feed), "-o", str(out), "-f", "html,geojson,csv,kml"]
+    assert runner.invoke(cli, args, catch_exceptions=False).exit_code == 0
+    first = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != "summary.json"}
+    assert json.loads((out / "summary.json").read_text())["cached_reports"] == 0
+    assert runner.invoke(cli, args, catch_exceptions=False).exit_code == 0
+    second = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != "summary.json"}
+    assert json.loads((out / "summary.json").read_text())["cached_reports"] == 30
+    assert first == second
+
+
+def test_inputs_are_never_modified(runner, tmp_path):
+    feed = _feed(tmp_path, 5)
+    before = feed.read_bytes(), feed.stat().st_mtime_ns
+    runner.invoke(cli, ["-q", "batch", str(feed), "-o", str(tmp_path / "o")], catch_exceptions=False)
+    assert (feed.read_bytes(), feed.stat().st_mtime_ns) == before
+
+
+def test_dask_engine_on_a_local_cluster_matches_local(tmp_path):
+    distributed = __import__("pytest").importorskip("distributed")
+    from mapper import batch
+    from mapper.pipeline import open_gazetteer
+
+    files = []
+    for k in range(12):
+        f = tmp_path / f"r{k}.txt"
+        f.write_text(f"date 2023-05-23\nDrone strike on {['Kozinka', 'Tetkino', 'Vovchansk'][k % 3]} overnight.")
+        files.append(str(f))
+    (tmp_path / "bad.txt").write_bytes(b"")
+    files.append(str(tmp_path / "bad.txt"))
+    gaz = str(open_gazetteer().path)
+    local = batch.run(files, gaz, out_dir=tmp_path / "a", use_cache=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            assert len(client.scheduler_info()["workers"]) == 2
+            remote = batch.run(files, gaz, out_dir=tmp_path / "b", engine="dask", scheduler=client, use_cache=False)
+    key = lambda r: [(i.incident_id, i.place.geonameid, i.date) for i in r.incidents]  # noqa: E731
+    assert key(remote) == key(local) and len(remote.incidents) == 12
+    assert [e["path"] for e in remote.errors] == [str(tmp_path / "bad.txt")]
