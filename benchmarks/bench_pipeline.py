@@ -15,6 +15,7 @@ from corpus import make, write_jsonl  # noqa: E402
 
 
 def main(n: int = 10_000, batch_n: int = 4_000) -> None:
+    """Figures for the README; n reports for latency/throughput, batch_n for the batch runs."""
     from mapper.pipeline import Pipeline
     from mapper.records import Report
 
@@ -43,12 +44,35 @@ def main(n: int = 10_000, batch_n: int = 4_000) -> None:
             out = Path(tmp) / f"out{jobs}"
             t = time.perf_counter()
             subprocess.run([sys.executable, "-m", "mapper", "-q", "batch", str(feed), "-o", str(out), "-j", str(jobs),
-                            "--no-map", "-f", "geojson"], check=True)
+                            "--no-map", "--no-cache", "-f", "geojson"], check=True)
             wall = time.perf_counter() - t
             s = json.loads((out / "summary.json").read_text())
             print(f"mapper batch -j {jobs}: {batch_n / wall:,.0f} reports/s wall ({s['incidents']:,} incidents)")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory of a batch process: {peak:,.0f} MB")
+    dask_scaling(reports[:batch_n])
+
+
+def dask_scaling(reports) -> None:
+    """The same chunks on a Dask LocalCluster of 1, then 2 worker processes."""
+    try:
+        import distributed
+    except ImportError:
+        print("dask scaling skipped: pip install 'incident-mapper[dask]'")
+        return
+    from mapper import batch
+    from mapper.pipeline import open_gazetteer
+
+    gaz = str(open_gazetteer().path)
+    chunks = [(reports[i:i + 64], gaz, None) for i in range(0, len(reports), 64)]
+    for n in (1, 2):
+        with distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+            with distributed.Client(c) as client:
+                client.run(batch._pipeline, gaz)  # load the gazetteer on every worker first
+                t = time.perf_counter()
+                batch._run_dask(chunks, client, lambda k: None)
+                wall = time.perf_counter() - t
+        print(f"dask LocalCluster, {n} worker(s): {len(reports) / wall:,.0f} reports/s")
 
 
 if __name__ == "__main__":

@@ -103,49 +103,50 @@ def _pipeline(gazetteer_path: str):
     return p
 
 
-def process_file(path: str, gazetteer_path: str, *, default_date: dt.date | None = None,
-                 max_bytes: int = 50 * 1024 * 1024, cache_dir: str | None = None) -> FileResult:
-    """Read and process one file. Never raises: errors are returned in the result."""
-    from .reports import content_hash, read_path
+def read_file(path: str, *, default_date: dt.date | None, max_bytes: int) -> tuple[FileResult, list]:
+    """Read one file into reports; never raises (a bad file is an error in the result)."""
+    from .reports import read_path
 
-    t0 = time.perf_counter()
     out = FileResult(path)
     try:
         res = read_path(path, default_date=default_date, max_bytes=max_bytes)
     except InputError as e:
         out.error = str(e)
-        return out
+        return out, []
     except Exception as e:  # a bug must not kill the batch: record it and go on
         out.error = f"internal error: {type(e).__name__}: {e}"
-        return out
+        return out, []
     out.row_errors = [{"path": e.path, "row": e.row, "error": e.error} for e in res.errors]
-    key = pipeline_key(gazetteer_path) if cache_dir else ""
-    pipe = None
     for rep in res.reports:
         out.warnings.extend(rep.warnings)
+    return out, res.reports
+
+
+def process_reports(reports: list, gazetteer_path: str, cache_dir: str | None) -> list[tuple[list[Incident], bool, str | None]]:
+    """(incidents, from cache, error) for each report of a chunk, in order. Never raises."""
+    from .reports import content_hash
+
+    key = pipeline_key(gazetteer_path) if cache_dir else ""
+    out = []
+    for rep in reports:
         cfile = None
         if cache_dir:
             h = hashlib.sha256(f"{key}|{content_hash(rep)}".encode()).hexdigest()[:24]
             cfile = Path(cache_dir) / h[:2] / f"{h}.pkl"
             if cfile.exists():
                 try:
-                    out.incidents.extend(pickle.loads(cfile.read_bytes()))
-                    out.reports += 1
-                    out.cached += 1
+                    out.append((pickle.loads(cfile.read_bytes()), True, None))
                     continue
                 except Exception:
                     pass  # a damaged cache entry is recomputed
-        pipe = pipe or _pipeline(gazetteer_path)
         try:
-            incs = list(pipe.process(rep).incidents)
+            incs = list(_pipeline(gazetteer_path).process(rep).incidents)
         except Exception as e:  # pragma: no cover - defensive
-            out.row_errors.append({"path": path, "row": None, "error": f"{rep.id}: internal error: {e}"})
+            out.append(([], False, f"{rep.id}: internal error: {type(e).__name__}: {e}"))
             continue
-        out.incidents.extend(incs)
-        out.reports += 1
         if cfile is not None:
             _write_cache(cfile, incs)
-    out.seconds = time.perf_counter() - t0
+        out.append((incs, False, None))
     return out
 
 
@@ -159,44 +160,69 @@ def _write_cache(path: Path, incidents: list[Incident]) -> None:
         pass  # the cache is an optimisation; never fail a batch for it
 
 
-def _local_task(args):
-    path, gaz, date, max_bytes, cache = args
-    return process_file(path, gaz, default_date=date, max_bytes=max_bytes, cache_dir=cache)
+def _chunk_task(args):
+    reports, gaz, cache = args
+    return process_reports(reports, gaz, cache)
 
 
 # --- engines ------------------------------------------------------------------------------
 
 
 def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, engine: str = "local",
-        scheduler: str | None = None, default_date: dt.date | None = None,
+        scheduler=None, default_date: dt.date | None = None,
         max_bytes: int = 50 * 1024 * 1024, use_cache: bool = True,
-        progress: Callable[[int], None] | None = None) -> BatchResult:
-    """Process ``files``; results come back in input order whatever the engine."""
+        progress: Callable[[int], None] | None = None, chunk_size: int = 64) -> BatchResult:
+    """Read ``files`` here, process their reports in chunks on the chosen engine, and return
+    results in input order whatever the engine. ``progress`` is called with reports done."""
     t0 = time.perf_counter()
     cache = str(out_dir / CACHE_DIR) if use_cache else None
-    tasks = [(f, gazetteer_path, default_date, max_bytes, cache) for f in files]
-    results: list[FileResult] = []
+    files_out: list[FileResult] = []
+    chunks: list[tuple[list, list[tuple[int, int]]]] = []  # (reports, [(file index, n)])
+    cur: list = []
+    owners: list[int] = []
+    for k, f in enumerate(files):
+        fr, reps = read_file(f, default_date=default_date, max_bytes=max_bytes)
+        files_out.append(fr)
+        for rep in reps:
+            cur.append(rep)
+            owners.append(k)
+            if len(cur) >= chunk_size:
+                chunks.append((cur, owners))
+                cur, owners = [], []
+    if cur:
+        chunks.append((cur, owners))
+    tasks = [(reps, gazetteer_path, cache) for reps, _ in chunks]
     tick = progress or (lambda n: None)
     if engine == "dask":
         results = _run_dask(tasks, scheduler, tick)
     elif jobs == 1 or len(tasks) < 2:
+        results = []
         for t in tasks:
-            results.append(_local_task(t))
-            tick(1)
+            results.append(_chunk_task(t))
+            tick(len(t[0]))
     else:
         import multiprocessing as mp
 
         ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        chunk = max(1, min(32, len(tasks) // (jobs * 8) or 1))
+        results = []
         with ctx.Pool(jobs) as pool:
-            for r in pool.imap(_local_task, tasks, chunksize=chunk):
+            for r in pool.imap(_chunk_task, tasks):
                 results.append(r)
-                tick(1)
-    return BatchResult(results, time.perf_counter() - t0)
+                tick(len(r))
+    for (reps, owners), res in zip(chunks, results):
+        for rep, k, (incs, cached, err) in zip(reps, owners, res):
+            fr = files_out[k]
+            if err:
+                fr.row_errors.append({"path": fr.path, "row": None, "error": err})
+                continue
+            fr.incidents.extend(incs)
+            fr.reports += 1
+            fr.cached += int(cached)
+    return BatchResult(files_out, time.perf_counter() - t0)
 
 
-def _run_dask(tasks: list[tuple], scheduler: str | None, tick: Callable[[int], None]) -> list[FileResult]:
-    """Partitions of files processed on Dask workers; each worker loads the gazetteer once.
+def _run_dask(tasks: list[tuple], scheduler, tick: Callable[[int], None]) -> list[list]:
+    """Chunks of reports processed on Dask workers; each worker loads the gazetteer once.
 
     ``scheduler`` is a scheduler address (tcp://host:8786) or a ``distributed.Client``; the
     gazetteer path must be readable on the workers (a shared file system or the same install).
@@ -210,20 +236,15 @@ def _run_dask(tasks: list[tuple], scheduler: str | None, tick: Callable[[int], N
         raise InputError("--engine dask needs --scheduler ADDRESS (tcp://host:8786)")
     own = not isinstance(scheduler, Client)
     try:
-        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-        size = max(1, min(256, len(tasks) // (n_workers * 4) or 1))
-        parts = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-        futures = {client.submit(_dask_partition, part, pure=False): k for k, part in enumerate(parts)}
-        done: dict[int, list[FileResult]] = {}
+        futures = {client.submit(_chunk_task, t, pure=False): k for k, t in enumerate(tasks)}
+        done: dict[int, list] = {}
         for fut in as_completed(futures):
             res = fut.result()
             done[futures[fut]] = res
             tick(len(res))
-        return [r for k in range(len(parts)) for r in done[k]]
+        return [done[k] for k in range(len(tasks))]
     finally:
         if own:
             client.close()
 
 
-def _dask_partition(part: list[tuple]) -> list[FileResult]:
-    return [_local_task(t) for t in part]

@@ -373,7 +373,7 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
     except OSError as e:
         raise MapperError(f"cannot create {out_dir}: {e.strerror}") from None
     obj = click.get_current_context().find_root().obj or {}
-    bar = tqdm(total=len(files), unit="file", disable=obj.get("quiet") or None, file=sys.stderr,
+    bar = tqdm(unit="report", disable=obj.get("quiet") or None, file=sys.stderr,
                dynamic_ncols=True, desc="reports")
     result = batch_lib.run(files, gpath, out_dir=out_dir, jobs=jobs, engine=engine, scheduler=scheduler,
                            default_date=date, max_bytes=max_bytes, use_cache=not no_cache, progress=bar.update)

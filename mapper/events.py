@@ -45,22 +45,57 @@ def table() -> list[tuple[EventType, re.Pattern]]:
     return out
 
 
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+@lru_cache(maxsize=1)
+def _cue_index() -> dict[str, list[tuple[str, EventType]]]:
+    """Cues by their first two letters: a sentence is scanned once, word start by word start.
+    (One regex alternation of all ~250 cues was 5x slower: Python's re has no trie.)"""
+    idx: dict[str, list[tuple[str, EventType]]] = {}
+    for et, _ in table():
+        for cue in data_cues(et.type):
+            idx.setdefault(cue[:2], []).append((cue, et))
+    for v in idx.values():
+        v.sort(key=lambda t: (t[1].priority, -len(t[0])))
+    return idx
+
+
+@lru_cache(maxsize=None)
+def data_cues(etype: str) -> tuple[str, ...]:
+    data = tomllib.loads((files("mapper") / "data" / "events.toml").read_text(encoding="utf-8"))
+    return tuple(c.lower() for e in data["event"] if e["type"] == etype for c in e["cues"])
+
+
 def labels() -> dict[str, str]:
     return {et.type: et.label for et, _ in table()}
 
 
 def classify(sentence: str) -> EventType | None:
     """The highest-priority event type whose cue the sentence contains, with that cue."""
-    for et, rx in table():
-        m = rx.search(sentence)
-        if m:
-            return EventType(et.type, et.label, et.sub, et.acled, et.priority, m.group(0).lower())
-    return None
+    low = sentence.lower()
+    idx = _cue_index()
+    best: EventType | None = None
+    cue = ""
+    for m in _WORD_START.finditer(low):
+        pos = m.start()
+        for c, et in idx.get(low[pos:pos + 2], ()):
+            if best is not None and et.priority >= best.priority:
+                break
+            if low.startswith(c, pos):
+                best, cue = et, c
+                break
+    if best is None:
+        return None
+    return EventType(best.type, best.label, best.sub, best.acled, best.priority, cue)
+
+
+_FATAL_HINT = re.compile(r"kill|dead|died|погиб|загин", re.I)
 
 
 def fatalities(sentence: str) -> int | None:
     """A stated number of dead ("three civilians were killed", "killed 2"), else None."""
-    m = _FATAL_RE.search(sentence)
+    m = _FATAL_RE.search(sentence) if _FATAL_HINT.search(sentence) else None
     if not m:
         return None
     raw = (m.group("n") or m.group("n2") or m.group("n3")).lower()

@@ -160,11 +160,12 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     out = []
     for m in TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         word, possessive = m.group(0), False
-        pm = _POSSESSIVE_RE.match(word)
-        if pm and not is_cyrillic(word):
-            word, possessive = pm.group(1), True
-        out.append(Token(word, m.start(), m.start() + len(word), fold_token(word), possessive,
-                         word.lower(), word[:1].isupper()))
+        if ("'" in word or "’" in word or "ʼ" in word) and not is_cyrillic(word):
+            pm = _POSSESSIVE_RE.match(word)
+            if pm:
+                word, possessive = pm.group(1), True
+        s0 = m.start()
+        out.append(Token(word, s0, s0 + len(word), fold_token(word), possessive, word.lower(), word[:1].isupper()))
     return out
 
 

@@ -140,6 +140,8 @@ class Resolver:
                             if sl.choice is not None and not sl.choice.is_admin:
                                 anchors[sl.choice.geonameid] = (g.key, sl.choice)
             for g in groups.values():
+                if rnd and len(g.places) == 1:
+                    continue  # nothing to choose between
                 score = g.static.copy()
                 score += np.array([0.35 if (p.country_code, p.admin1_code) in ctx.admin1 and p.feature_code != "ADM1" else 0.0
                                    for p in g.places])

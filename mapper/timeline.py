@@ -123,12 +123,40 @@ def _relative(m: re.Match, kind: str, anchor: dt.date) -> TimeRef | None:
     return None
 
 
+_DIGIT = re.compile(r"\d")
+_WD_STEMS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "понед", "вторн", "сред", "четв", "пятн",
+             "п'ятн", "пʼятн", "суббот", "субот", "воскрес", "неділ", "вівтор", "серед")
+_MON_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "янв",
+              "фев", "мар", "апр", "мая", "май", "мае", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
+              "січ", "лют", "берез", "квіт", "трав", "черв", "лип", "серп", "верес", "жовт", "листоп", "груд")
+# Cheap substring tests that must pass before a rule's regex is run: most sentences have no time
+# expression, and the regexes (alternations of ~100 words) dominate the cost otherwise.
+_PREFILTER = {
+    "ago2": lambda low, d: "yesterday" in low or "позавчер" in low,
+    "last24": lambda low, d: "24" in low or "сутки" in low or "добу" in low,
+    "since_wd": lambda low, d: ("since" in low or "с " in low or "з " in low) and any(w in low for w in _WD_STEMS),
+    "night": lambda low, d: "night" in low or "ноч" in low,
+    "ago1": lambda low, d: "yesterday" in low or "вчера" in low or "вчора" in low,
+    "today": lambda low, d: any(w in low for w in ("today", "morning", "afternoon", "evening", "сегодня",
+                                                     "сьогодні", "утром", "вранці", "зранку", "днем", "вдень")),
+    "weekday": lambda low, d: any(w in low for w in _WD_STEMS),
+    "daymonth": lambda low, d: d and any(w in low for w in _MON_STEMS),
+    "dm": lambda low, d: d and "." in low,
+    "week": lambda low, d: "week" in low or "недел" in low or "тижн" in low,
+    "month": lambda low, d: "month" in low or "месяц" in low or "місяц" in low,
+}
+
+
 def expressions(sentence: str, anchor: dt.date | None) -> list[tuple[int, TimeRef]]:
     """Every temporal expression of a sentence with its offset, resolved against ``anchor``."""
-    found = list(_full_dates(sentence))
+    has_digit = bool(_DIGIT.search(sentence))
+    found = list(_full_dates(sentence)) if has_digit else []
     if anchor is not None:
+        low = sentence.lower()
         taken = [(p, p + len(t.expression)) for p, t in found]
         for rx, kind in _RULES:
+            if not _PREFILTER[kind](low, has_digit):
+                continue
             for m in rx.finditer(sentence):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
