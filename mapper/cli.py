@@ -79,6 +79,8 @@ def output_options(f):
     f = click.option("--mentions", is_flag=True, help="Also export places mentioned with no event (kind: mention).")(f)
     f = click.option("--offline", is_flag=True, help="Self-contained HTML: scripts inlined, no tiles, works with no network.")(f)
     f = click.option("--title", default=None, help="Map title (default: from the report).")(f)
+    f = click.option("--regions", "regions_path", type=click.Path(exists=True, dir_okay=False),
+                     help="GeoJSON of region outlines (e.g. geoBoundaries ADM1) to draw, and to shade region-level incidents.")(f)
     return f
 
 
@@ -138,7 +140,8 @@ def report_title(rep) -> str:
     return first or rep.id
 
 
-def write_outputs(out_dir: Path, stem: str, incidents, fmts, *, title, offline, precision, mentions, png=False) -> list[Path]:
+def write_outputs(out_dir: Path, stem: str, incidents, fmts, *, title, offline, precision, mentions, png=False,
+                  regions=None) -> list[Path]:
     from . import export
 
     written = []
@@ -147,7 +150,8 @@ def write_outputs(out_dir: Path, stem: str, incidents, fmts, *, title, offline, 
         if fmt == "html":
             from .render import write_map
 
-            written.append(write_map(path, export.select(incidents, mentions=mentions), title=title, offline=offline))
+            written.append(write_map(path, export.select(incidents, mentions=mentions), title=title, offline=offline,
+                                     regions=regions))
             if png:
                 from .snapshot import snapshot
 
@@ -170,7 +174,8 @@ def write_outputs(out_dir: Path, stem: str, incidents, fmts, *, title, offline, 
 @gazetteer_option
 @output_options
 @handle_errors
-def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, precision, mentions, offline, title):
+def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, precision, mentions, offline, title,
+           regions_path):
     """Render each report as a map (and GeoJSON, ...) in the output folder.
 
     \b
@@ -184,6 +189,11 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
     if out == "-" and (len(formats) != 1 or formats[0] not in ("geojson", "csv", "kml")):
         raise click.UsageError("-o - streams exactly one of: geojson, csv, kml (give -f)")
     pipe = Pipeline(gazetteer_path)
+    regions = None
+    if regions_path and "html" in formats:
+        from .render import load_regions
+
+        regions = load_regions(regions_path)
     used: set[str] = set()
     n_written, failures = 0, 0
     for path in reports:
@@ -215,7 +225,8 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
                 continue
             stem = unique_slug(slugify(rep.id), used)
             written = write_outputs(Path(out), stem, result.incidents, formats, title=title or report_title(rep),
-                                    offline=offline, precision=precision, mentions=mentions, png=png)
+                                    offline=offline, precision=precision, mentions=mentions, png=png,
+                                    regions=regions)
             n_written += len(written)
             n_inc = sum(1 for i in result.incidents if i.kind == "incident")
             echo(f"{rep.id}: {n_inc} incidents at {len({i.place.geonameid for i in result.incidents if i.kind == 'incident'})} places "
@@ -347,7 +358,7 @@ def evaluate_cmd(reports, gold, as_json, misses, gazetteer_path):
 @output_options
 @handle_errors
 def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json, max_bytes, engine, scheduler,
-          no_cache, gazetteer_path, precision, mentions, offline, title):
+          no_cache, gazetteer_path, precision, mentions, offline, title, regions_path):
     """Process folders, globs and collections (JSON, JSONL, CSV, Telegram exports) into one
     combined map and dataset; bad files are listed in OUT/errors.jsonl and skipped.
 
@@ -396,8 +407,11 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
         from . import export
         from .render import write_map
 
+        from .render import load_regions
+
         written.append(write_map(out_dir / "map.html", export.select(incidents, mentions=mentions),
-                                 title=title or f"Incidents from {n_reports} reports", offline=offline))
+                                 title=title or f"Incidents from {n_reports} reports", offline=offline,
+                                 regions=load_regions(regions_path) if regions_path else None))
     write_text(out_dir / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
     summary = {
         "inputs": len(files), "reports": n_reports,

@@ -52,8 +52,13 @@ function(feature, latlng) {
     return L.circleMarker(latlng, {radius: p.r, color: '#222', weight: 1, fillColor: p.c,
                                    fillOpacity: 0.9, className: 'im-incident im-' + p.t});
   }
-  return L.circle(latlng, {radius: p.m, color: p.c, weight: 2, opacity: 0.85, dashArray: '6 4', fillColor: p.c,
-                           fillOpacity: 0.2, pane: 'imAreas', className: 'im-incident im-area im-' + p.t});
+  var style = {color: p.c, weight: 2, opacity: 0.85, dashArray: '6 4', fillColor: p.c, fillOpacity: 0.2,
+               pane: 'imAreas', className: 'im-incident im-area im-' + p.t};
+  if (p.poly !== undefined && IM.polys && IM.polys[p.poly]) {
+    // the region's own outline, when the user supplied one (--regions)
+    return L.geoJSON(IM.polys[p.poly], {style: function () { return style; }}).getLayers()[0];
+  }
+  return L.circle(latlng, Object.assign({radius: p.m}, style));
 }
 """
 _ON_EACH = """
@@ -214,6 +219,7 @@ _CSS = """
 .im-search-item:hover{background:#eef}
 .im-label{font:600 11px system-ui,sans-serif;color:#222;white-space:nowrap;
  text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;pointer-events:none}
+.im-zoom-low .im-label{display:none}
 </style>"""
 
 
@@ -263,9 +269,44 @@ def _script(code: str):
     return el
 
 
+def load_regions(path: str | os.PathLike) -> list[dict]:
+    """User-supplied region outlines (GeoJSON polygons, e.g. geoBoundaries ADM1/ADM2), simplified
+    for the page: [{"name": ..., "geometry": ...}]. The name is read from the usual properties."""
+    from shapely.geometry import mapping, shape
+
+    from .errors import InputError
+
+    try:
+        fc = json.loads(Path(path).read_text(encoding="utf-8"))
+        out = []
+        for f in fc.get("features", []):
+            props = f.get("properties") or {}
+            name = next((str(props[k]) for k in ("shapeName", "name", "NAME_1", "NAME_2", "name_en", "NAME")
+                         if props.get(k)), "")
+            geom = shape(f["geometry"]).simplify(0.005, preserve_topology=True)
+            if name and not geom.is_empty and geom.geom_type in ("Polygon", "MultiPolygon"):
+                out.append({"name": name, "geometry": _round_coords(mapping(geom))})
+        if not out:
+            raise InputError(f"{path}: no named polygons found")
+        return out
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        raise InputError(f"{path}: not a GeoJSON file of named polygons ({e})") from None
+
+
+def _round_coords(obj, nd: int = 4):
+    if isinstance(obj, float):
+        return round(obj, nd)
+    if isinstance(obj, (list, tuple)):
+        return [_round_coords(v, nd) for v in obj]
+    if isinstance(obj, dict):
+        return {k: _round_coords(v, nd) for k, v in obj.items()}
+    return obj
+
+
 def render_html(incidents: list[Incident], *, title: str = "Incidents", offline: bool = False,
-                as_of: str | None = None) -> str:
-    """The map page as a string."""
+                as_of: str | None = None, regions: list[dict] | None = None) -> str:
+    """The map page as a string. ``regions`` (from :func:`load_regions`) are drawn as outlines,
+    and region-level incidents whose region they name take its shape instead of a circle."""
     import folium
     from folium.plugins import Fullscreen, HeatMap, MeasureControl, MiniMap, MousePosition
     from folium.utilities import JsCode
@@ -296,6 +337,22 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
                    style_function=lambda f: {"color": "#c0392b", "weight": 3.5, "dashArray": "8 4", "opacity": 0.9}).add_to(m)
     groups, span = map_features(incidents)
     _script("map_pane = %s.createPane('imAreas'); map_pane.style.zIndex = 390;" % m.get_name()).add_to(m)
+    if regions:
+        from gazetteer import fold_name
+
+        index = {fold_name(r["name"]): k for k, r in enumerate(regions)}
+        for feats in groups.values():
+            for f in feats:
+                if f["properties"]["precision"] in ("region", "district"):
+                    k = index.get(fold_name(f["properties"]["name"]))
+                    if k is not None:
+                        f["properties"]["poly"] = k
+        _script("IM.polys = %s;" % _js_json([r["geometry"] for r in regions])).add_to(m)
+        folium.GeoJson({"type": "FeatureCollection", "features": [
+                           {"type": "Feature", "properties": {"name": r["name"]}, "geometry": r["geometry"]} for r in regions]},
+                       name="Region outlines",
+                       style_function=lambda f: {"color": "#555", "weight": 0.8, "fillOpacity": 0, "opacity": 0.7},
+                       tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
     lab = labels()
     layers = []
     # areas first, so that points are drawn above them

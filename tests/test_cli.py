@@ -117,3 +117,22 @@ def test_installed_command_runs_as_a_subprocess(tmp_path):
     assert (tmp_path / f"{SEED.stem}.html").exists()
     r = subprocess.run([*exe, "render", str(tmp_path / "missing.txt")], capture_output=True, text=True, timeout=120)
     assert r.returncode == 1 and r.stderr.startswith("mapper: error:") and "Traceback" not in r.stderr
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass"))),
+       suffix=st.sampled_from([".txt", ".json", ".jsonl", ".csv", ".html", ".md"]))
+def test_render_never_shows_a_traceback(tmp_path_factory, data, suffix):
+    from click.testing import CliRunner
+
+    d = tmp_path_factory.mktemp("fuzz")
+    p = d / f"in{suffix}"
+    p.write_bytes(data)
+    r = CliRunner().invoke(cli, ["render", str(p), "-o", str(d / "out"), "-f", "geojson", "--date", "2023-05-23"])
+    assert r.exit_code in (0, 1), r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    assert "Traceback" not in r.output

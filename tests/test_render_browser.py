@@ -134,3 +134,30 @@ def test_png_snapshot(seed_map, tmp_path):
 
 
 
+
+
+def test_region_outlines_shade_region_incidents(browser, seed_result, shared, tmp_path):
+    from mapper.render import load_regions
+
+    regions = load_regions(shared / "boundaries" / "ukr_adm1_geoboundaries.geojson")
+    path = tmp_path / "regions.html"
+    write_map(path, export.select(seed_result.incidents), title="with outlines", offline=True, regions=regions)
+    browser.open(path)
+    d = browser.driver
+    # the Kharkiv Oblast incursion is drawn as the oblast's polygon, not a circle
+    kinds = d.execute_script(
+        "return IM.all.filter(function(l){return l.feature.properties.name === 'Kharkiv Oblast'})"
+        ".map(function(l){return l instanceof L.Polygon ? 'polygon' : 'other'})")
+    assert kinds == ["polygon"]
+    assert "Region outlines" in d.find_element("css selector", ".leaflet-control-layers").get_attribute("textContent")
+    assert severe(browser) == []
+
+
+def test_bad_regions_file_is_an_input_error(tmp_path):
+    from mapper.errors import InputError
+    from mapper.render import load_regions
+
+    p = tmp_path / "r.geojson"
+    p.write_text('{"type": "FeatureCollection", "features": []}')
+    with pytest.raises(InputError):
+        load_regions(p)

@@ -174,7 +174,7 @@
             a.textContent = p.name;
             a.onclick = function (e) {
               e.preventDefault();
-              map.setView(l.getLatLng(), Math.max(map.getZoom(), 10));
+              map.setView(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter(), Math.max(map.getZoom(), 10));
               if (l._map) l.openPopup();
               list.innerHTML = "";
             };
@@ -196,6 +196,12 @@
       }).addTo(g);
     });
     g.addTo(map);
+    // names only where they can be read: hidden when zoomed out over the whole region
+    var toggle = function () {
+      map.getContainer().classList.toggle("im-zoom-low", map.getZoom() < 8);
+    };
+    map.on("zoomend", toggle);
+    toggle();
     if (control) control.addOverlay(g, "Place names");
     IM.labels = g;
   }
