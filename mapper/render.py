@@ -44,31 +44,7 @@ PRECISION_RADIUS_M = {"district": 15_000, "region": 45_000, "country": 150_000}
 REGION_BOUNDS = [[44.0, 30.0], [53.5, 41.0]]  # the border region, south-west / north-east
 _DAY_MS = 86_400_000
 MAX_LABELS = 150  # permanent place labels above this would bury the map
-
-_POINT_TO_LAYER = """
-function(feature, latlng) {
-  var p = feature.properties;
-  if (p.precision === 'settlement') {
-    return L.circleMarker(latlng, {radius: p.r, color: '#222', weight: 1, fillColor: p.c,
-                                   fillOpacity: 0.9, className: 'im-incident im-' + p.t});
-  }
-  var style = {color: p.c, weight: 2, opacity: 0.85, dashArray: '6 4', fillColor: p.c, fillOpacity: 0.2,
-               pane: 'imAreas', className: 'im-incident im-area im-' + p.t};
-  if (p.poly !== undefined && IM.polys && IM.polys[p.poly]) {
-    // the region's own outline, when the user supplied one (--regions)
-    return L.geoJSON(IM.polys[p.poly], {style: function () { return style; }}).getLayers()[0];
-  }
-  return L.circle(latlng, Object.assign({radius: p.m}, style));
-}
-"""
-_ON_EACH = """
-function(feature, layer) {
-  layer.bindPopup(feature.properties.popup, {maxWidth: 380});
-  layer.bindTooltip(feature.properties.tip, {sticky: true});
-  (window.IM = window.IM || {layers: []}).layers.push(layer);
-}
-"""
-
+MAX_DASHED_AREAS = 1000  # dashed area edges cost ~1 s per 7,000 areas to draw
 
 def _esc(s: object) -> str:
     return html.escape("" if s is None else str(s), quote=True)
@@ -309,7 +285,6 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
     and region-level incidents whose region they name take its shape instead of a circle."""
     import folium
     from folium.plugins import Fullscreen, HeatMap, MeasureControl, MiniMap, MousePosition
-    from folium.utilities import JsCode
 
     m = folium.Map(location=[50.5, 36.5], zoom_start=7, tiles=None, control_scale=True, prefer_canvas=True)
     m.get_root().header.add_child(folium.Element(_CSS))
@@ -336,7 +311,9 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
     folium.GeoJson(border, name="Russia–Ukraine state border",
                    style_function=lambda f: {"color": "#c0392b", "weight": 3.5, "dashArray": "8 4", "opacity": 0.9}).add_to(m)
     groups, span = map_features(incidents)
-    _script("map_pane = %s.createPane('imAreas'); map_pane.style.zIndex = 390;" % m.get_name()).add_to(m)
+    n_areas = sum(1 for i in incidents if i.precision != "settlement")
+    _script("map_pane = %s.createPane('imAreas'); map_pane.style.zIndex = 390; IM.dashAreas = %s;"
+            % (m.get_name(), "true" if n_areas <= MAX_DASHED_AREAS else "false")).add_to(m)
     if regions:
         from gazetteer import fold_name
 
@@ -354,15 +331,15 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
                        style_function=lambda f: {"color": "#555", "weight": 0.8, "fillOpacity": 0, "opacity": 0.7},
                        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
     lab = labels()
-    layers = []
-    # areas first, so that points are drawn above them
+    # incident layers are created by map.js from JSON strings: V8 parses a JSON.parse() string
+    # several times faster than the same data as a JavaScript object literal
     order = sorted(groups.items(), key=lambda kv: -len(kv[1]))
-    for etype, feats in order:
-        name = f'<span style="color:{EVENT_COLOURS.get(etype, "#777")}">●</span> {_esc(lab.get(etype, "Place mentioned (no event)"))} ({len(feats)})'
-        layer = folium.GeoJson({"type": "FeatureCollection", "features": feats}, name=name,
-                               point_to_layer=JsCode(_POINT_TO_LAYER), on_each_feature=JsCode(_ON_EACH))
-        layer.add_to(m)
-        layers.append(layer)
+    layer_specs = [
+        {"name": f'<span style="color:{EVENT_COLOURS.get(etype, "#777")}">●</span> '
+                 f'{_esc(lab.get(etype, "Place mentioned (no event)"))} ({len(feats)})',
+         "data": json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False)}
+        for etype, feats in order
+    ]
     if incidents:
         HeatMap([[i.place.lat, i.place.lon, max(0.2, i.confidence)] for i in incidents if i.kind == "incident"],
                 name="Heat map", show=False, radius=18).add_to(m)
@@ -381,7 +358,7 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
            "sources": sorted({f["properties"]["src"] for fs in groups.values() for f in fs}),
            "labels": list(place_labels.values()) if len(place_labels) <= MAX_LABELS else []}
     _script(f"IM.init(Object.assign({_js_json(cfg)}, {{map: {m.get_name()}, control: {control.get_name()}, "
-            f"groups: [{', '.join(x.get_name() for x in layers)}]}}));").add_to(m)
+            f"groups: IM.build({m.get_name()}, {control.get_name()}, {_js_json(layer_specs)})}}));").add_to(m)
     pts = [(i.place.lat, i.place.lon) for i in incidents]
     if pts:
         lat0, lat1 = min(p[0] for p in pts), max(p[0] for p in pts)

@@ -10,6 +10,48 @@
     return new Date(ms).toISOString().slice(0, 10);
   }
 
+  // A point per settlement incident; districts and regions as areas (their outline when the
+  // page has one, else a circle), in a pane below the points.
+  IM.pointToLayer = function (feature, latlng) {
+    var p = feature.properties;
+    if (p.precision === "settlement") {
+      return L.circleMarker(latlng, { radius: p.r, color: "#222", weight: 1, fillColor: p.c, fillOpacity: 0.9 });
+    }
+    var style = { color: p.c, weight: 2, opacity: 0.85, fillColor: p.c, fillOpacity: 0.2, pane: "imAreas" };
+    // a dashed edge says "somewhere in here"; on canvas it costs ~0.1 ms an area, so big maps go solid
+    if (IM.dashAreas !== false) style.dashArray = "6 4";
+    if (p.poly !== undefined && IM.polys && IM.polys[p.poly]) {
+      return L.geoJSON(IM.polys[p.poly], { style: function () { return style; } }).getLayers()[0];
+    }
+    return L.circle(latlng, Object.assign({ radius: p.m }, style));
+  };
+
+  // Popups and tooltips are bound on first use: binding 20,000 up front costs seconds.
+  IM.onEachFeature = function (feature, layer) {
+    var p = feature.properties;
+    layer.once("click", function (e) {
+      layer.bindPopup(p.popup, { maxWidth: 380 }).openPopup(e.latlng);
+    });
+    layer.once("mouseover", function (e) {
+      layer.bindTooltip(p.tip, { sticky: true }).openTooltip(e.latlng);
+    });
+    layer.openPopup = function () {
+      if (!layer.getPopup()) layer.bindPopup(p.popup, { maxWidth: 380 });
+      return L.Layer.prototype.openPopup.apply(layer, arguments);
+    };
+    IM.layers.push(layer);
+  };
+
+  // One overlay per event type, from JSON text (see render.py), listed in the layer control.
+  IM.build = function (map, control, specs) {
+    return specs.map(function (s) {
+      var layer = L.geoJSON(JSON.parse(s.data), { pointToLayer: IM.pointToLayer, onEachFeature: IM.onEachFeature });
+      layer.addTo(map);
+      control.addOverlay(layer, s.name);
+      return layer;
+    });
+  };
+
   IM.init = function (cfg) {
     var map = cfg.map;
     IM.map = map;
@@ -28,6 +70,11 @@
     addSearch(map);
     if (cfg.span) addTimeControl(map, cfg);
     IM.apply();
+    // for benchmarks: when the page was ready, and when its first frame was drawn
+    IM.readyAt = performance.now();
+    requestAnimationFrame(function () {
+      setTimeout(function () { IM.drawnAt = performance.now(); }, 0);
+    });
   };
 
   IM.visible = function () {
