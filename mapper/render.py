@@ -44,6 +44,9 @@ PRECISION_RADIUS_M = {"district": 15_000, "region": 45_000, "country": 150_000}
 REGION_BOUNDS = [[44.0, 30.0], [53.5, 41.0]]  # the border region, south-west / north-east
 _DAY_MS = 86_400_000
 MAX_LABELS = 150  # permanent place labels above this would bury the map
+CLUSTER_OVER = 1000  # points, above which they are clustered unless told otherwise
+_CLUSTER_JS = ["https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js"]
+_CLUSTER_CSS = ["https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css"]
 MAX_DASHED_AREAS = 1000  # dashed area edges cost ~1 s per 7,000 areas to draw
 
 def _esc(s: object) -> str:
@@ -196,6 +199,9 @@ _CSS = """
 .im-label{font:600 11px system-ui,sans-serif;color:#222;white-space:nowrap;
  text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;pointer-events:none}
 .im-zoom-low .im-label{display:none}
+.im-cluster div{width:100%;height:100%;border-radius:50%;border:2px solid rgba(255,255,255,.9);
+ box-shadow:0 0 0 1px #222;display:flex;align-items:center;justify-content:center;opacity:.9}
+.im-cluster span{color:#fff;font:700 12px system-ui,sans-serif;text-shadow:0 0 2px #000}
 </style>"""
 
 
@@ -232,6 +238,18 @@ def inline_assets(page: str) -> str:
     page = re.sub(r'<script src="(https?://[^"]+)"></script>', script, page)
     page = re.sub(r'<link rel="stylesheet" href="(https?://[^"]+)"\s*/?>', link, page)
     return page
+
+
+def _cluster_assets():
+    """Leaflet.markercluster's JS/CSS, linked the way folium links its plugins (after Leaflet)."""
+    from branca.element import MacroElement
+    from folium.elements import JSCSSMixin
+
+    class ClusterAssets(JSCSSMixin, MacroElement):
+        default_js = [("markerclusterjs", _CLUSTER_JS[0])]
+        default_css = [("markerclustercss", _CLUSTER_CSS[0])]
+
+    return ClusterAssets()
 
 
 def _script(code: str):
@@ -280,7 +298,7 @@ def _round_coords(obj, nd: int = 4):
 
 
 def render_html(incidents: list[Incident], *, title: str = "Incidents", offline: bool = False,
-                as_of: str | None = None, regions: list[dict] | None = None) -> str:
+                as_of: str | None = None, regions: list[dict] | None = None, cluster: bool | None = None) -> str:
     """The map page as a string. ``regions`` (from :func:`load_regions`) are drawn as outlines,
     and region-level incidents whose region they name take its shape instead of a circle."""
     import folium
@@ -312,8 +330,16 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
                    style_function=lambda f: {"color": "#c0392b", "weight": 3.5, "dashArray": "8 4", "opacity": 0.9}).add_to(m)
     groups, span = map_features(incidents)
     n_areas = sum(1 for i in incidents if i.precision != "settlement")
-    _script("map_pane = %s.createPane('imAreas'); map_pane.style.zIndex = 390; IM.dashAreas = %s;"
-            % (m.get_name(), "true" if n_areas <= MAX_DASHED_AREAS else "false")).add_to(m)
+    n_points = len(incidents) - n_areas
+    if cluster is None:
+        cluster = n_points > CLUSTER_OVER
+    if cluster:
+        _cluster_assets().add_to(m)
+        _script("IM.cluster = true;").add_to(m)
+    # maxZoom is set on the map itself: with no tile layer (offline) Leaflet has none, and the
+    # cluster plugin refuses to start without it (folium does not pass max_zoom to the map)
+    _script("%s.setMaxZoom(18); map_pane = %s.createPane('imAreas'); map_pane.style.zIndex = 390; IM.dashAreas = %s;"
+            % (m.get_name(), m.get_name(), "true" if n_areas <= MAX_DASHED_AREAS else "false")).add_to(m)
     if regions:
         from gazetteer import fold_name
 
@@ -337,6 +363,7 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
     layer_specs = [
         {"name": f'<span style="color:{EVENT_COLOURS.get(etype, "#777")}">●</span> '
                  f'{_esc(lab.get(etype, "Place mentioned (no event)"))} ({len(feats)})',
+         "colour": EVENT_COLOURS.get(etype, "#777"),
          "data": json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False)}
         for etype, feats in order
     ]

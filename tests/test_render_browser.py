@@ -1,6 +1,7 @@
 """The map as a user sees it, in headless Chromium with the network blocked."""
 
 
+import datetime as dt
 import os
 import time
 
@@ -161,3 +162,25 @@ def test_bad_regions_file_is_an_input_error(tmp_path):
     p.write_text('{"type": "FeatureCollection", "features": []}')
     with pytest.raises(InputError):
         load_regions(p)
+
+
+def test_many_points_are_clustered_and_still_filtered(browser, seed_result, tmp_path):
+    from dataclasses import replace
+
+    base = export.select(seed_result.incidents)
+    incs = []
+    for n in range(1500):
+        b = base[n % len(base)]
+        p = replace(b.place, lat=b.place.lat + (n % 37) * 0.03, lon=b.place.lon + (n % 41) * 0.04)
+        incs.append(replace(b, place=p, incident_id=f"x{n}", date=dt.date(2023, 1, 1) + dt.timedelta(days=n % 90)))
+    path = tmp_path / "many.html"
+    write_map(path, incs, title="many", offline=True)
+    browser.open(path)
+    d = browser.driver
+    assert severe(browser) == []
+    assert d.execute_script("return IM.cluster") is True
+    assert visible(browser) == 1500
+    assert len(d.find_elements("css selector", ".im-cluster")) > 0
+    d.execute_script("IM.setWindow(7)")
+    week = visible(browser)
+    assert 0 < week < 1500

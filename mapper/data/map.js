@@ -43,11 +43,40 @@
   };
 
   // One overlay per event type, from JSON text (see render.py), listed in the layer control.
+  // With IM.cluster, the type's points go into a marker-cluster group and its areas beside it.
   IM.build = function (map, control, specs) {
     return specs.map(function (s) {
       var layer = L.geoJSON(JSON.parse(s.data), { pointToLayer: IM.pointToLayer, onEachFeature: IM.onEachFeature });
-      layer.addTo(map);
-      control.addOverlay(layer, s.name);
+      var overlay = layer;
+      if (IM.cluster && L.markerClusterGroup) {
+        var colour = s.colour;
+        var pts = L.markerClusterGroup({
+          chunkedLoading: true, maxClusterRadius: 45, disableClusteringAtZoom: 11, showCoverageOnHover: false,
+          iconCreateFunction: function (c) {
+            var n = c.getChildCount();
+            var size = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 38 : 44;
+            return L.divIcon({
+              html: '<div style="background:' + colour + '"><span>' + n + "</span></div>",
+              className: "im-cluster", iconSize: L.point(size, size),
+            });
+          },
+        });
+        var areas = L.featureGroup();
+        var points = [];
+        layer.eachLayer(function (l) {
+          if (l.feature.properties.precision === "settlement") {
+            l._imGroup = pts;
+            points.push(l);
+          } else {
+            l._imGroup = areas;
+            areas.addLayer(l);
+          }
+        });
+        pts.addLayers(points);
+        overlay = L.featureGroup([pts, areas]);
+      }
+      overlay.addTo(map);
+      control.addOverlay(overlay, s.name);
       return layer;
     });
   };
@@ -59,7 +88,7 @@
     IM.all = [];
     cfg.groups.forEach(function (g) {
       g.eachLayer(function (l) {
-        l._imGroup = g;
+        l._imGroup = l._imGroup || g;
         IM.all.push(l);
       });
     });
@@ -77,20 +106,34 @@
     });
   };
 
+  // incidents shown: in their group, and the group on the map (a clustered marker counts)
   IM.visible = function () {
-    return IM.all.filter(function (l) { return !!l._map; }).length;
+    return IM.all.filter(function (l) { return !!l._imGroup._map && l._imGroup.hasLayer(l); }).length;
   };
 
   IM.apply = function () {
     var t = IM.t, w = IM.window, src = IM.source, shown = 0;
+    var changes = new Map(); // group -> [toAdd, toRemove], applied in bulk (cluster groups need it)
     IM.all.forEach(function (l) {
       var p = l.feature.properties;
       // the window is the w days ending with day t: [t - w + DAY, t + DAY)
       var show = (!IM.span || (p.s <= t && (w === Infinity || p.e > t - w + DAY))) && (!src || p.src === src);
-      var has = l._imGroup.hasLayer(l);
-      if (show && !has) l._imGroup.addLayer(l);
-      else if (!show && has) l._imGroup.removeLayer(l);
+      var g = l._imGroup;
+      var has = g.hasLayer(l);
+      if (show !== has) {
+        if (!changes.has(g)) changes.set(g, [[], []]);
+        changes.get(g)[show ? 0 : 1].push(l);
+      }
       if (show) shown++;
+    });
+    changes.forEach(function (c, g) {
+      if (g.addLayers) {
+        if (c[1].length) g.removeLayers(c[1]);
+        if (c[0].length) g.addLayers(c[0]);
+      } else {
+        c[1].forEach(function (l) { g.removeLayer(l); });
+        c[0].forEach(function (l) { g.addLayer(l); });
+      }
     });
     if (IM._label) {
       var from = w === Infinity ? fmt(IM.span[0]) : fmt(Math.max(IM.span[0], t - w + DAY));
@@ -222,7 +265,8 @@
             a.onclick = function (e) {
               e.preventDefault();
               map.setView(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter(), Math.max(map.getZoom(), 10));
-              if (l._map) l.openPopup();
+              if (l._imGroup.zoomToShowLayer) l._imGroup.zoomToShowLayer(l, function () { l.openPopup(); });
+              else if (l._map) l.openPopup();
               list.innerHTML = "";
             };
           });
