@@ -106,21 +106,27 @@ class Lexicon:
         if data is None:
             data = tomllib.loads((files("mapper") / "data" / "lexicon.toml").read_text(encoding="utf-8"))
         self.data = data
+        self._by_last: dict[str, dict[str, list[tuple[str, ...]]]] = {}
         for name, words in data.items():
             single = {w for w in words if " " not in w}
             phrases = [tuple(w.split()) for w in words if " " in w]
             setattr(self, name, single)
             setattr(self, name + "_phrases", phrases)
+            by_last: dict[str, list[tuple[str, ...]]] = {}
+            for ph in phrases:
+                by_last.setdefault(ph[-1], []).append(ph)
+            self._by_last[name] = by_last
 
     def before(self, table: str, toks: list[Token], i: int) -> str | None:
         """The entry of ``table`` that ends right before token ``i`` (one word or a phrase)."""
-        if i > 0 and toks[i - 1].lower in getattr(self, table):
-            return toks[i - 1].lower
-        for ph in getattr(self, table + "_phrases"):
+        if i <= 0:
+            return None
+        last = toks[i - 1].lower
+        for ph in self._by_last[table].get(last, ()):
             n = len(ph)
-            if i >= n and tuple(t.lower for t in toks[i - n:i]) == ph:
+            if i >= n and all(toks[i - n + k].lower == ph[k] for k in range(n - 1)):
                 return " ".join(ph)
-        return None
+        return last if last in getattr(self, table) else None
 
     def after(self, table: str, toks: list[Token], j: int) -> str | None:
         if j + 1 < len(toks) and toks[j + 1].lower in getattr(self, table):
@@ -374,7 +380,7 @@ class Recognizer:
         mentions: list[Mention] = []
         all_toks = tokenize(masked)
         letters = [t for t in all_toks if t.text[:1].isalpha()]
-        need_caps = sum(t.capitalised for t in letters) >= 0.03 * max(1, len(letters))
+        need_caps = len([t for t in letters if t.capitalised]) >= 0.03 * max(1, len(letters))
         ti = 0
         fuzzy_keys = self._fuzzy_reasons = {}
         for si, (s, e) in enumerate(sents):
@@ -395,8 +401,8 @@ class Recognizer:
                 continue
             long_words = [t for t in toks if len(t.text) >= 4]
             # a Title Case headline: capitals there say nothing about proper names
-            headline = len(long_words) >= 6 and sum(t.capitalised for t in long_words) >= 0.6 * len(long_words)
-            title_run = _title_runs(toks, masked)
+            headline = len(long_words) >= 6 and len([t for t in long_words if t.capitalised]) >= 0.6 * len(long_words)
+            title_run = _title_runs(toks, masked) if not headline else set()
             for i, j, key in spans:
                 role, reason = self._judge(toks, i, j, key, masked, orgs, matched, headline or i in title_run)
                 if role == "place" and si in boiler:
