@@ -22,6 +22,7 @@ from importlib.resources import files
 from gazetteer import Gazetteer, fold_token
 from gazetteer.fold import TOKEN_RE, is_cyrillic
 
+from .dates import MONTHS, WEEKDAYS
 from .records import Mention
 
 _MASK_RES = [
@@ -335,6 +336,8 @@ class Recognizer:
             return "rejected", f"too short to be a place name on its own: {surface}"
         if i == j and toks[i].text.isupper() and len(toks[i].text) <= 4:
             return "rejected", f"an acronym: {surface}"
+        if i == j and (toks[i].lower in MONTHS or toks[i].lower in WEEKDAYS):
+            return "rejected", f"a date word: {surface}"
         is_region_form = any(c[0].is_admin for c in cands) and " " in key
         prev = toks[i - 1] if i > 0 else None
         if (not headline and prev is not None and prev.capitalised and i == j and not is_region_form

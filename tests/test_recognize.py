@@ -38,6 +38,7 @@ def test_seed_places_are_found(seed_result):
         ("Chechnya forces in Popasna", "Chechnya", "actor"),
         ("Tank and TOS-1 in Pervomaisk", "TOS", "acronym"),
         ("Damaged School in Kharkiv", "School", "common word"),
+        ("Shelling resumed in January near Kupiansk", "January", "date word"),
     ],
 )
 def test_what_is_not_a_location(rec, text, name, reason):
