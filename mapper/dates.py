@@ -2,8 +2,8 @@
 
 Shared by the readers (a report with no date field may state one in its text) and the timeline
 (which resolves relative expressions). Hand-written tables, because what is needed is a fixed,
-fast set of forms with exact offsets; dateparser's ``search_dates`` took ~20 ms a sentence here
-and read "may" and "march" as dates.
+fast set of forms with exact offsets; dateparser's ``search_dates`` took 1.7 ms a sentence here
+(43 ms cold) and read the verb "may" as a date (figures in :mod:`mapper.timeline`).
 """
 
 from __future__ import annotations
