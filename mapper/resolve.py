@@ -28,6 +28,7 @@ RU_BORDER_A1 = {"09", "10", "41", "61", "86"}
 UA_FRONT_A1 = {"02", "04", "05", "07", "08", "11", "13", "14", "16", "21", "26"}
 _QUALIFIER_GAP_RE = re.compile(r"^\s*(?:,|\(|–|-|—|in|of|in the|,\s*in)?\s*(?:the\s+)?$", re.I)
 UNKNOWN_POPULATION = 300
+BIG_TOWN = 100_000
 PRECISION = {"settlement": 1, "district": 2, "region": 3, "country": 3}
 
 
@@ -233,8 +234,10 @@ def primary(resolved: list[Resolved]) -> Resolved | None:
     if not pool:
         return None
     rank = {"settlement": 0, "district": 1, "region": 2, "country": 3}
+    # a city named beside a village is usually its frame ("in Kharkiv and in Malaya Rohan"):
+    # the village is the more specific answer
     return min(pool, key=lambda r: (theatre_prior(r.place) == 0, rank[r.precision],
-                                    r.confidence < 0.5, r.mention.start))
+                                    r.place.population >= BIG_TOWN, r.confidence < 0.5, r.mention.start))
 
 
 __all__ = ["Resolver", "contains", "precision_of", "primary", "theatre_prior"]
