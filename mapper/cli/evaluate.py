@@ -1,0 +1,51 @@
+"""``mapper eval``: accuracy against gold points, beside a baseline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .options import (
+    gazetteer_option,
+    handle_errors,
+)
+
+
+@click.command(name="eval")
+@click.argument("reports", type=click.Path(exists=True, dir_okay=False))
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--misses", is_flag=True, help="List the records the system got wrong.")
+@gazetteer_option
+@handle_errors
+def evaluate_cmd(reports, gold, as_json, misses, gazetteer_path):
+    """Score the pipeline against gold points, beside a geotext baseline.
+
+    \b
+    Example:
+      mapper eval ../shared/eval/cir-dev.jsonl ../shared/eval/cir-dev-gold.jsonl
+    """
+    from ..evaluate import Baseline, evaluate, format_table
+    from ..pipeline import Pipeline
+    from ..resolve import primary
+
+    pipe = Pipeline(gazetteer_path)
+
+    def system(rep):
+        r = pipe.process(rep)
+        pts = [(x.place.lat, x.place.lon, x.place.name) for x in r.resolved]
+        best = primary(list(r.resolved))
+        return pts, ((best.place.lat, best.place.lon, best.place.name) if best else None)
+
+    rows, scores = evaluate(Path(reports), Path(gold), {"incident-mapper": system, "baseline (geotext)": Baseline()})
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        click.echo(format_table(rows))
+    if misses:
+        for rid, text, why in scores["incident-mapper"].misses:
+            click.echo(f"miss {rid}: {why}: {text}", err=True)
+
+

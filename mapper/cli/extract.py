@@ -1,0 +1,67 @@
+"""``mapper extract``: every place mention of a report, explained."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .options import (
+    gazetteer_option,
+    handle_errors,
+    parse_date,
+)
+
+
+def mention_records(result) -> list[dict]:
+    by_span = {(r.mention.start, r.mention.end): r for r in result.resolved}
+    out = []
+    for m in result.recognition.mentions:
+        r = by_span.get((m.start, m.end))
+        rec = {"text": m.text, "start": m.start, "end": m.end, "sentence": m.sentence, "role": m.role}
+        if m.role == "rejected" or r is None:
+            rec["status"] = "rejected"
+            rec["reason"] = m.reason or "no place in the gazetteer fits its context"
+        else:
+            p = r.place
+            rec.update({"status": r.mention.role, "place": p.name, "geonameid": p.geonameid,
+                        "country_code": p.country_code, "admin1": p.admin1_name, "admin2": p.admin2_name,
+                        "lat": p.lat, "lon": p.lon, "precision": r.precision, "geo_precision": r.geo_precision,
+                        "confidence": r.confidence})
+            if r.mention.reason:
+                rec["reason"] = r.mention.reason
+        out.append(rec)
+    return out
+
+
+@click.command()
+@click.argument("report", type=click.Path())
+@click.option("--date", callback=parse_date, help="Report date when the report has none.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+@gazetteer_option
+@handle_errors
+def extract(report, date, as_json, gazetteer_path):
+    """Print every place mention of a report: span, resolved place, or why it was rejected.
+
+    \b
+    Example:
+      mapper extract seeds/000_d1e38bd754553174.txt
+    """
+    from ..pipeline import Pipeline
+    from ..reports import read_path
+
+    pipe = Pipeline(gazetteer_path)
+    res = read_path(report, default_date=date)
+    for rep in res.reports:
+        result = pipe.process(rep)
+        for rec in mention_records(result):
+            rec = {"report_id": rep.id, **rec}
+            if as_json:
+                click.echo(json.dumps(rec, ensure_ascii=False))
+            elif rec["status"] == "rejected":
+                click.echo(f"{rec['start']:>6}-{rec['end']:<6} {rec['text']:<28} rejected: {rec['reason']}")
+            else:
+                click.echo(f"{rec['start']:>6}-{rec['end']:<6} {rec['text']:<28} {rec['status']:<9} {rec['place']} "
+                           f"({rec['country_code']}, {rec['lat']:.4f}, {rec['lon']:.4f}) {rec['precision']} conf {rec['confidence']:.2f}")
+
+

@@ -1,0 +1,82 @@
+"""Shared pieces of the CLI: exit codes, error handling, option decorators, parameter types."""
+
+from __future__ import annotations
+
+import functools
+import traceback
+
+import click
+
+from ..errors import InputError, MapperError
+
+EXIT_INPUT, EXIT_USAGE, EXIT_PARTIAL = 1, 2, 3
+
+
+class Failure(click.ClickException):
+    """A MapperError on its way out: one line, the error's exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None) -> None:
+        click.echo(f"mapper: error: {self.format_message()}", err=True)
+
+
+def handle_errors(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context()
+        try:
+            return fn(*args, **kwargs)
+        except MapperError as e:
+            if (ctx.find_root().obj or {}).get("verbose", 0) > 1:
+                traceback.print_exc()
+            raise Failure(str(e), getattr(e, "exit_code", EXIT_INPUT)) from None
+    return wrapper
+
+
+def parse_date(ctx, param, value):
+    if value is None:
+        return None
+    from ..dates import parse_iso_date
+
+    try:
+        return parse_iso_date(value, what=param.name)
+    except InputError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def parse_formats(ctx, param, value):
+    from ..export import FORMATS
+
+    fmts = [f.strip().lower() for f in value.split(",") if f.strip()]
+    bad = [f for f in fmts if f not in FORMATS]
+    if bad or not fmts:
+        raise click.BadParameter(f"unknown format {', '.join(bad) or value!r}; choose from {', '.join(FORMATS)}")
+    return fmts
+
+
+def gazetteer_option(f):
+    return click.option("--gazetteer", "gazetteer_path", type=click.Path(dir_okay=False),
+                        envvar="MAPPER_GAZETTEER", help="Gazetteer file to use (default: the bundled one; env MAPPER_GAZETTEER).")(f)
+
+
+def output_options(f):
+    f = click.option("--precision", type=click.IntRange(0, 10), default=5, show_default=True,
+                     help="Decimals of exported coordinates.")(f)
+    f = click.option("--mentions", is_flag=True, help="Also export places mentioned with no event (kind: mention).")(f)
+    f = click.option("--offline", is_flag=True, help="Self-contained HTML: scripts inlined, no tiles, works with no network.")(f)
+    f = click.option("--title", default=None, help="Map title (default: from the report).")(f)
+    f = click.option("--regions", "regions_path", type=click.Path(exists=True, dir_okay=False),
+                     help="GeoJSON of region outlines (e.g. geoBoundaries ADM1) to draw, and to shade region-level incidents.")(f)
+    return f
+
+
+def echo(msg: str, *, quiet_level: int = 0) -> None:
+    obj = click.get_current_context().find_root().obj or {}
+    if obj.get("quiet") and quiet_level <= 0:
+        return
+    click.echo(msg, err=True)
+
+

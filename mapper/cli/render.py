@@ -1,0 +1,144 @@
+"""``mapper render``: one map (and GeoJSON, ...) per report."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from .options import (
+    EXIT_INPUT,
+    EXIT_PARTIAL,
+    echo,
+    gazetteer_option,
+    handle_errors,
+    output_options,
+    parse_date,
+    parse_formats,
+)
+
+
+def slugify(text: str) -> str:
+    """A safe file stem: no separators, no leading dots, no traversal, at most 80 characters."""
+    s = re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip(".-_")
+    s = re.sub(r"\.{2,}", ".", s)
+    return s[:80] or "report"
+
+
+def unique_slug(base: str, used: set[str]) -> str:
+    slug, n = base, 2
+    while slug.lower() in used:
+        slug, n = f"{base}-{n}", n + 1
+    used.add(slug.lower())
+    return slug
+
+
+def report_title(rep) -> str:
+    """A map title: the report's title, else its first line or sentence, shortened."""
+    if rep.title:
+        return rep.title
+    first = re.split(r"(?<=[.!?])\s|\n", rep.text.strip(), maxsplit=1)[0].strip()
+    first = re.sub(r"^(?:LATEST|BREAKING|UPDATE)\s*:\s*", "", first, flags=re.I)
+    if len(first) > 80:
+        first = first[:80].rsplit(" ", 1)[0] + "…"
+    return first or rep.id
+
+
+def write_outputs(out_dir: Path, stem: str, incidents, fmts, *, title, offline, precision, mentions, png=False,
+                  regions=None) -> list[Path]:
+    from .. import export
+
+    written = []
+    for fmt in fmts:
+        path = out_dir / f"{stem}.{fmt}"
+        if fmt == "html":
+            from ..render import write_map
+
+            written.append(write_map(path, export.select(incidents, mentions=mentions), title=title, offline=offline,
+                                     regions=regions))
+            if png:
+                from ..snapshot import snapshot
+
+                written.append(snapshot(path, out_dir / f"{stem}.png"))
+        else:
+            written.append(export.write(fmt, path, list(incidents), precision=precision, mentions=mentions))
+    return written
+
+
+@click.command()
+@click.argument("reports", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", "out", default="output", show_default=True,
+              help="Output folder, or - to stream one format to stdout.")
+@click.option("-f", "--formats", default="html,geojson", show_default=True, callback=parse_formats,
+              help="Comma-separated: html, geojson, csv, kml, gpkg.")
+@click.option("--date", callback=parse_date, help="Report date (YYYY-MM-DD) when the report has none.")
+@click.option("--png", is_flag=True, help="Also write a PNG snapshot (headless Chromium).")
+@click.option("--seq", is_flag=True, help="With -o -: one GeoJSON feature per line.")
+@click.option("--max-bytes", type=click.IntRange(1), default=50 * 1024 * 1024, show_default=True, help="Largest input file read.")
+@gazetteer_option
+@output_options
+@handle_errors
+def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, precision, mentions, offline, title,
+           regions_path):
+    """Render each report as a map (and GeoJSON, ...) in the output folder.
+
+    \b
+    Example:
+      mapper render seeds/000_d1e38bd754553174.txt -o output/ -f html,geojson,kml
+      mapper render report.txt -o - -f geojson | jq '.features[].properties.place'
+    """
+    from ..pipeline import Pipeline
+    from ..reports import read_path
+
+    if out == "-" and (len(formats) != 1 or formats[0] not in ("geojson", "csv", "kml")):
+        raise click.UsageError("-o - streams exactly one of: geojson, csv, kml (give -f)")
+    pipe = Pipeline(gazetteer_path)
+    regions = None
+    if regions_path and "html" in formats:
+        from ..render import load_regions
+
+        regions = load_regions(regions_path)
+    used: set[str] = set()
+    n_written, failures = 0, 0
+    for path in reports:
+        try:
+            res = read_path(path, default_date=date, max_bytes=max_bytes)
+        except InputError as e:
+            if len(reports) == 1:
+                raise
+            echo(f"mapper: error: {e}", quiet_level=1)
+            failures += 1
+            continue
+        for err in res.errors:
+            echo(f"mapper: warning: {err.path}: {err.error}")
+        for rep in res.reports:
+            for w in rep.warnings:
+                echo(f"mapper: warning: {w}")
+            result = pipe.process(rep)
+            if out == "-":
+                from .. import export
+
+                fmt = formats[0]
+                if fmt == "geojson":
+                    text = (export.geojsonseq_text if seq else export.geojson_text)(result.incidents, precision=precision, mentions=mentions)
+                elif fmt == "csv":
+                    text = export.csv_text(result.incidents, precision=precision, mentions=mentions)
+                else:
+                    text = export.kml_text(result.incidents, precision=precision, mentions=mentions)
+                click.echo(text, nl=not text.endswith("\n"))
+                continue
+            stem = unique_slug(slugify(rep.id), used)
+            written = write_outputs(Path(out), stem, result.incidents, formats, title=title or report_title(rep),
+                                    offline=offline, precision=precision, mentions=mentions, png=png,
+                                    regions=regions)
+            n_written += len(written)
+            n_inc = sum(1 for i in result.incidents if i.kind == "incident")
+            echo(f"{rep.id}: {n_inc} incidents at {len({i.place.geonameid for i in result.incidents if i.kind == 'incident'})} places "
+                 f"-> {', '.join(str(w) for w in written)}")
+    if failures:
+        sys.exit(EXIT_PARTIAL if n_written else EXIT_INPUT)
+
+
