@@ -147,6 +147,26 @@ def admin_forms(level: int, aliases: Iterable[str]) -> dict[str, float]:
     return forms
 
 
+_CYR_ADJ_RE = re.compile(r"^(\S+?(?:ский|ской|ський|цкий|цький))\s+(?:район|округ|городской округ|муниципальный округ)$", re.I)
+_CYR_OBLAST_RE = re.compile(r"^(\S+?(?:ская|ська|цкая|цька))\s+область$", re.I)
+
+
+def cyrillic_admin_forms(level: int, aliases: Iterable[str]) -> dict[str, float]:
+    """Cyrillic forms beside the official name: Russian districts became 'городской округ' /
+    'муниципальный округ' (Грайворонский городской округ), and 'обл.' abbreviates 'область'.
+    Case endings are folded away at match time, so one form serves every case."""
+    forms: dict[str, float] = {}
+    for alias in aliases:
+        alias = alias.strip()
+        if level == 2 and (m := _CYR_ADJ_RE.match(alias)):
+            adj = m.group(1)
+            for noun in ("район", "округ", "городской округ", "муниципальный округ", "міський округ", "громада"):
+                forms[f"{adj} {noun}"] = 1.0
+        if level == 1 and (m := _CYR_OBLAST_RE.match(alias)):
+            forms[f"{m.group(1)} обл"] = 1.0
+    return forms
+
+
 # --------------------------------------------------------------------------------------------
 # Sources
 # --------------------------------------------------------------------------------------------
@@ -282,10 +302,13 @@ class Builder:
         for p in self.places.values():
             if p.fcode == "ADM1":
                 alias = next((a for a in p.names if re.fullmatch(r"[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)? Oblast", a)), None)
-                if alias is None:
+                if alias is None and re.search(r"oblast", p.name, re.I):
                     stems = sorted(_admin_stems(p.name), key=len)
-                    stem = next((s for s in stems if fold_name(s) in towns[(p.cc, p.a1)]), None)
-                    alias = f"{stem} Oblast" if stem and re.search(r"oblast", p.name, re.I) else None
+                    # the stem that names a town of the oblast (Kursk, not Kur), else the
+                    # shortest plausible one (Rostovskaya -> Rostov)
+                    stem = next((s for s in stems if fold_name(s) in towns[(p.cc, p.a1)]), None) or next(
+                        (s for s in stems if len(s) >= 4 and not s.lower().endswith("sk")), None)
+                    alias = f"{stem} Oblast" if stem else None
                 if alias:
                     p.names.insert(0, p.name)
                     p.name = alias
@@ -354,6 +377,7 @@ def add_default_sources(b: Builder, *, sme_rows: list[dict] | None) -> None:
         aliases = [s["name"], *s["aliases"]]
         latin = {v for a in aliases for v in latin_variants(a)}
         forms = admin_forms(s["level"], sorted(latin))
+        forms.update(cyrillic_admin_forms(s["level"], aliases))
         names = [a for a in aliases if _ADMIN_WORD_RE.search(a) and _usable_name(a)]
         b.add(PlaceRow(id=s["gid"], name=s["name"], lat=nan, lon=nan, fclass="A",
                        fcode=f"ADM{s['level']}", cc=s["cc"], a1=s["a1"],
@@ -608,6 +632,7 @@ def add_geonames_dump(b: Builder, path: Path, *, alternate_names: Path | None = 
                 (b.admin1_names if level == 1 else b.admin2_names).setdefault(key, r.name)  # type: ignore[arg-type]
                 latin = {v for a in (r.name, *r.names) for v in latin_variants(a)}
                 r.forms = admin_forms(level, sorted(latin))
+                r.forms.update(cyrillic_admin_forms(level, (r.name, *r.names)))
                 r.names = [a for a in r.names if _ADMIN_WORD_RE.search(a)]
             if r.fcode != "ADM2":
                 r.a2 = ""

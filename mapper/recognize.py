@@ -330,6 +330,10 @@ class Recognizer:
         title = lex.before("person_titles", toks, i)
         if title:
             return "rejected", f"a person (after '{title}')"
+        if i >= 2 and toks[i - 1].capitalised and text_gap_is_space(toks[i - 1], toks[i], text):
+            title = lex.before("person_titles", toks, i - 1)
+            if title:  # "governor Vyacheslav Gladkov": the surname too
+                return "rejected", f"a person (after '{title} {toks[i - 1].text}')"
         cands = self.gaz.by_key(key)
         places = [c[0] for c in cands]
         if i == j and len(key) < 3:

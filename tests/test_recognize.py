@@ -35,6 +35,7 @@ def test_seed_places_are_found(seed_result):
         ("Kyiv is urgently trying to change the narrative.", "Kyiv", "actor"),
         ("Vyacheslav Gladkov, governor of the region, spoke.", "Vyacheslav", "proper name"),
         ("A direct appointee of President Vladimir Putin spoke.", "Vladimir", "person"),
+        ("Губернатор Вячеслав Гладков сообщил об обстреле.", "Гладков", "person"),
         ("Chechnya forces in Popasna", "Chechnya", "actor"),
         ("Tank and TOS-1 in Pervomaisk", "TOS", "acronym"),
         ("Damaged School in Kharkiv", "School", "common word"),
@@ -65,6 +66,8 @@ def test_sidebar_teasers_are_not_the_report(rec):
         ("Ситуация в Белгородской области остаётся сложной.", ["Белгородской области"]),
         ("Вибухи у Вовчанську та з Харкова.", ["Вовчанську", "Харкова"]),
         ("Дрон атакував Грайворонський район.", None),
+        ("В Грайворонском городском округе обесточены 14 сёл.", ["Грайворонском городском округе"]),
+        ("Обстрел в Белгородской обл. продолжается.", ["Белгородской обл"]),
     ],
 )
 def test_cyrillic_inflection(rec, text, expected):
