@@ -22,6 +22,17 @@ def main(n: int = 10_000, batch_n: int = 4_000) -> None:
     import datetime as dt
 
     pipe = Pipeline(preload=True)
+    from mapper.reports import read_path
+
+    seed = read_path(Path(__file__).resolve().parent.parent / "seeds" / "000_d1e38bd754553174.txt").reports[0]
+    for _ in range(30):
+        pipe.process(seed)
+    seed_lat = []
+    for _ in range(300):
+        t = time.perf_counter()
+        pipe.resolver.resolve(pipe.recognizer.recognize(seed.text))
+        seed_lat.append(time.perf_counter() - t)
+    print(f"recognition + resolution, the seed report ({len(seed.text):,} chars): median {statistics.median(seed_lat) * 1000:.2f} ms")
     reports = [Report(id=r["id"], text=r["text"], date=dt.date(2023, 5, 23)) for r in make(n)]
     for r in reports[:50]:
         pipe.process(r)  # warm caches

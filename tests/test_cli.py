@@ -136,3 +136,33 @@ def test_render_never_shows_a_traceback(tmp_path_factory, data, suffix):
     assert r.exit_code in (0, 1), r.output
     assert r.exception is None or isinstance(r.exception, SystemExit)
     assert "Traceback" not in r.output
+
+
+def test_gazetteer_build_and_use_through_the_cli(runner, tmp_path, monkeypatch):
+    from tests.test_gazetteer import DUMP
+
+    dump = tmp_path / "UA.txt"
+    dump.write_text("\n".join("\t".join(r) for r in DUMP) + "\n", encoding="utf-8")
+    own = tmp_path / "own.gaz"
+    r = run(runner, "gazetteer", "build", "--geonames", str(dump), "-o", str(own))
+    assert r.exit_code == 0 and own.exists()
+    r = run(runner, "gazetteer", "lookup", "Testowka", "--gazetteer", str(own), "--json")
+    assert json.loads(r.output.splitlines()[0])["geonameid"] == 9000001
+    # --extend keeps the default's places and adds the dump's
+    ext = tmp_path / "ext.gaz"
+    assert run(runner, "gazetteer", "build", "--geonames", str(dump), "--extend", "-o", str(ext)).exit_code == 0
+    monkeypatch.setenv("MAPPER_GAZETTEER", str(ext))  # every command uses it
+    names = [json.loads(x)["name"] for x in run(runner, "gazetteer", "lookup", "Testivka", "--json").output.splitlines()]
+    assert names[0] == "Testivka"
+    assert json.loads(run(runner, "gazetteer", "lookup", "Grayvoron", "--json").output.splitlines()[0])["name"] == "Grayvoron"
+
+
+def test_gazetteer_build_needs_inputs(runner, tmp_path):
+    assert runner.invoke(cli, ["gazetteer", "build", "-o", str(tmp_path / "x.gaz")]).exit_code == 2
+
+
+def test_unwritable_output_is_exit_1_with_one_line(runner, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    r = runner.invoke(cli, ["render", str(SEED), "-o", str(blocker / "out"), "-f", "geojson"])
+    assert r.exit_code == 1 and "cannot write" in r.output and "Traceback" not in r.output
