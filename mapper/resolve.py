@@ -32,9 +32,14 @@ BIG_TOWN = 100_000
 PRECISION = {"settlement": 1, "district": 2, "region": 3, "country": 3}
 
 
+# Ukraine's oblasts on the Russian border (Chernihiv, Donetsk, Kharkiv, Luhansk, Sumy): of two
+# namesakes in front-line oblasts, the one there is likelier in reports this tool is built for.
+UA_BORDER_A1 = {"02", "05", "07", "14", "21"}
+
+
 def theatre_prior(p: Place) -> float:
     if p.country_code == "UA":
-        return 0.35 if p.admin1_code in UA_FRONT_A1 else 0.2
+        return 0.4 if p.admin1_code in UA_BORDER_A1 else 0.35 if p.admin1_code in UA_FRONT_A1 else 0.2
     if p.country_code == "RU":
         return 0.35 if p.admin1_code in RU_BORDER_A1 else 0.1
     if p.country_code == "BY":
