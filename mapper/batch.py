@@ -209,8 +209,8 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
             for r in pool.imap(_chunk_task, tasks):
                 results.append(r)
                 tick(len(r))
-    for (reps, owners), res in zip(chunks, results):
-        for rep, k, (incs, cached, err) in zip(reps, owners, res):
+    for (_reps, owners), res in zip(chunks, results, strict=True):
+        for k, (incs, cached, err) in zip(owners, res, strict=True):
             fr = files_out[k]
             if err:
                 fr.row_errors.append({"path": fr.path, "row": None, "error": err})

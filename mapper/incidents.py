@@ -85,7 +85,7 @@ def merge_across_reports(incidents: list[Incident]) -> list[Incident]:
     for i in incidents:
         groups.setdefault((i.kind, i.place.geonameid, i.date, i.event_type), []).append(i)
     out = []
-    for (kind, gid, date, etype), items in groups.items():
+    for (_kind, gid, date, etype), items in groups.items():
         first = items[0]
         if len(items) == 1:
             out.append(first)
