@@ -275,7 +275,8 @@ class Recognizer:
 
     FUZZY_MIN_SCORE = 0.8
 
-    def _fuzzy(self, toks: list[Token], text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    def _fuzzy(self, toks: list[Token], text: str, spans: list[tuple[int, int, str]],
+               reasons: dict[str, str]) -> list[tuple[int, int, str]]:
         """Misspelt names after a place cue ("in Popasana", "village of Malaya Rohan"): the
         longest run of 1-3 capitalised words that fuzzily matches a name replaces shorter exact
         matches inside it. Only after a cue, so ordinary capitalised words are not guessed at."""
@@ -302,7 +303,7 @@ class Recognizer:
                     key, name = hit
                     out = [s for s in out if s[1] < i or s[0] > j]
                     out.append((i, j, key))
-                    self._fuzzy_reasons[key] = f"fuzzy match for {name}"
+                    reasons[key] = f"fuzzy match for {name}"
                     break
         return sorted(out)
 
@@ -411,7 +412,7 @@ class Recognizer:
         letters = [t for t in all_toks if t.text[:1].isalpha()]
         need_caps = len([t for t in letters if t.capitalised]) >= 0.03 * max(1, len(letters))
         ti = 0
-        fuzzy_keys = self._fuzzy_reasons = {}
+        fuzzy_keys: dict[str, str] = {}  # key -> "fuzzy match for X"
         for si, (s, e) in enumerate(sents):
             head = masked[s:e].lstrip().lower()
             if any(head.startswith(b) for b in self.lex.data["boilerplate"]):
@@ -423,7 +424,7 @@ class Recognizer:
                 ti += 1
             if not toks:
                 continue
-            spans = self._fuzzy(toks, masked, self._spans(toks, masked, need_caps))
+            spans = self._fuzzy(toks, masked, self._spans(toks, masked, need_caps), fuzzy_keys)
             if not spans:
                 continue
             orgs = self._org_spans(toks)
