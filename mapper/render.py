@@ -342,7 +342,7 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
                         f["properties"]["poly"] = k
         _script("IM.polys = %s;" % _js_json([r["geometry"] for r in regions])).add_to(m)
         folium.GeoJson({"type": "FeatureCollection", "features": [
-                           {"type": "Feature", "properties": {"name": r["name"]}, "geometry": r["geometry"]} for r in regions]},
+                           {"type": "Feature", "properties": {"name": _esc(r["name"])}, "geometry": r["geometry"]} for r in regions]},
                        name="Region outlines",
                        style_function=lambda f: {"color": "#555", "weight": 0.8, "fillOpacity": 0, "opacity": 0.7},
                        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
