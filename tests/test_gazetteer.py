@@ -141,4 +141,5 @@ def test_postal_file_extends_the_default(extended_gaz, gaz):
     assert any(c.place.admin1_name == "Kharkiv Oblast" for c in g.lookup("Pytomnyk"))
     assert not any(c.place.country_code == "UA" for c in gaz.lookup("Pytomnyk"))
     assert g.lookup("Grayvoron")[0].place.name == "Grayvoron"  # the default is kept
+    assert g.common_keys == gaz.common_keys  # frequent words are flagged as in the default
     assert math.isclose(g.stats()["places"], gaz.stats()["places"] + added, rel_tol=0.001)
