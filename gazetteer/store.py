@@ -171,11 +171,12 @@ def read_rows(path: Path):
             a1n[(p.cc, p.a1)] = p.name
         elif p.fcode == "ADM2":
             a2n[(p.cc, p.a1, p.a2)] = p.name
-    # admin regions' generated forms ("Kharkiv region") live only in the names table
-    for pid, name, weight in g._con.execute(
-            "SELECT n.id, n.name, n.weight FROM names n JOIN places p ON p.id = n.id WHERE p.fclass = 'A'"):
-        if name not in places[pid].names:
-            places[pid].forms[name] = max(weight, places[pid].forms.get(name, 0.0))
+    # every name variant comes back with its weight, so the rebuilt store has every key the
+    # base had: admin forms ("Kharkiv region") and names past the 40 kept in places.names
+    for pid, name, weight in g._con.execute("SELECT id, name, weight FROM names"):
+        p = places[pid]
+        if name not in p.names:
+            p.forms[name] = max(weight, p.forms.get(name, 0.0))
     sources = g.meta.get("sources", "").split("\n")
     g.close()
     return places, a1n, a2n, [s for s in sources if s]
