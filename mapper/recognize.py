@@ -435,7 +435,7 @@ class Recognizer:
                 if role == "place" and si in boiler:
                     role, reason = "rejected", "in a sidebar or teaser, not the report"
                 near = bool(self.lex.before("near", toks, i)) or (
-                    j + 1 < len(toks) and toks[j + 1].lower in ("area", "outskirts", "direction"))
+                    j + 1 < len(toks) and toks[j + 1].lower in self.lex.near_after)
                 if role == "place" and key in fuzzy_keys:
                     reason = fuzzy_keys[key]
                 mentions.append(Mention(text=text[toks[i].start:toks[j].end], start=toks[i].start,

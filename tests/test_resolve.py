@@ -44,3 +44,8 @@ def test_confidence_is_lower_for_ambiguous_or_fuzzy_names(gaz):
 def test_primary_place_of_a_caption_is_the_most_specific(gaz):
     best = primary(resolve(gaz, "Destroyed Russian artillery in Kharkiv Oblast near Tsyrkuny"))
     assert best.place.name == "Tsyrkuny"
+
+
+def test_a_place_naming_an_area_or_operation_is_approximate(gaz):
+    (r,) = resolve(gaz, "Explosion of a mine on the Popasna front.")
+    assert r.place.name == "Popasna" and r.geo_precision == 2
