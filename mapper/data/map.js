@@ -154,127 +154,126 @@
     return IM.apply();
   };
 
-  function addTimeControl(map, cfg) {
+  // A Leaflet control whose box does not pass clicks and scrolls on to the map.
+  function panel(map, position, className, build) {
     var C = L.Control.extend({
-      options: { position: "bottomleft" },
+      options: { position: position },
       onAdd: function () {
-        var div = L.DomUtil.create("div", "im-time leaflet-bar");
+        var div = L.DomUtil.create("div", className + " leaflet-bar");
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
-        var row = L.DomUtil.create("div", "im-time-row", div);
-        var play = L.DomUtil.create("button", "im-btn", row);
-        play.type = "button";
-        play.title = "Play the period day by day";
-        play.textContent = "▶";
-        var range = L.DomUtil.create("input", "im-range", row);
-        range.type = "range";
-        range.min = String(cfg.span[0]);
-        range.max = String(cfg.span[1] - DAY);
-        range.step = String(DAY);
-        range.value = String(IM.t);
-        range.setAttribute("aria-label", "Date");
-        IM._range = range;
-        var presets = L.DomUtil.create("div", "im-presets", div);
-        [["All", 0], ["30 days", 30], ["7 days", 7], ["24 h", 1]].forEach(function (p, i) {
-          var b = L.DomUtil.create("button", "im-btn im-preset" + (i === 0 ? " im-on" : ""), presets);
-          b.type = "button";
-          b.textContent = p[0];
-          b.dataset.days = String(p[1]);
-          b.onclick = function () {
-            Array.prototype.forEach.call(presets.querySelectorAll(".im-preset"), function (x) {
-              x.classList.remove("im-on");
-            });
-            b.classList.add("im-on");
-            IM.setWindow(p[1]);
-          };
-        });
-        if (cfg.sources && cfg.sources.length > 1) {
-          var sel = L.DomUtil.create("select", "im-source", presets);
-          sel.setAttribute("aria-label", "Source");
-          var all = document.createElement("option");
-          all.value = "";
-          all.textContent = "all sources";
-          sel.appendChild(all);
-          cfg.sources.forEach(function (s) {
-            var o = document.createElement("option");
-            o.value = s;
-            o.textContent = s;
-            sel.appendChild(o);
+        build(div);
+        return div;
+      },
+    });
+    return new C().addTo(map);
+  }
+
+  function addTimeControl(map, cfg) {
+    IM.timeControl = panel(map, "bottomleft", "im-time", function (div) {
+      var row = L.DomUtil.create("div", "im-time-row", div);
+      var play = L.DomUtil.create("button", "im-btn", row);
+      play.type = "button";
+      play.title = "Play the period day by day";
+      play.textContent = "▶";
+      var range = L.DomUtil.create("input", "im-range", row);
+      range.type = "range";
+      range.min = String(cfg.span[0]);
+      range.max = String(cfg.span[1] - DAY);
+      range.step = String(DAY);
+      range.value = String(IM.t);
+      range.setAttribute("aria-label", "Date");
+      IM._range = range;
+      var presets = L.DomUtil.create("div", "im-presets", div);
+      [["All", 0], ["30 days", 30], ["7 days", 7], ["24 h", 1]].forEach(function (p, i) {
+        var b = L.DomUtil.create("button", "im-btn im-preset" + (i === 0 ? " im-on" : ""), presets);
+        b.type = "button";
+        b.textContent = p[0];
+        b.dataset.days = String(p[1]);
+        b.onclick = function () {
+          Array.prototype.forEach.call(presets.querySelectorAll(".im-preset"), function (x) {
+            x.classList.remove("im-on");
           });
-          sel.onchange = function () {
-            IM.source = sel.value;
-            IM.apply();
-          };
-        }
-        IM._label = L.DomUtil.create("div", "im-time-label", div);
-        range.oninput = function () {
-          IM.setTime(Number(range.value));
+          b.classList.add("im-on");
+          IM.setWindow(p[1]);
         };
-        var timer = null;
-        play.onclick = function () {
-          if (timer) {
+      });
+      if (cfg.sources && cfg.sources.length > 1) {
+        var sel = L.DomUtil.create("select", "im-source", presets);
+        sel.setAttribute("aria-label", "Source");
+        var all = document.createElement("option");
+        all.value = "";
+        all.textContent = "all sources";
+        sel.appendChild(all);
+        cfg.sources.forEach(function (s) {
+          var o = document.createElement("option");
+          o.value = s;
+          o.textContent = s;
+          sel.appendChild(o);
+        });
+        sel.onchange = function () {
+          IM.source = sel.value;
+          IM.apply();
+        };
+      }
+      IM._label = L.DomUtil.create("div", "im-time-label", div);
+      range.oninput = function () {
+        IM.setTime(Number(range.value));
+      };
+      var timer = null;
+      play.onclick = function () {
+        if (timer) {
+          clearInterval(timer);
+          timer = null;
+          play.textContent = "▶";
+          return;
+        }
+        var days = Math.max(1, Math.round((cfg.span[1] - cfg.span[0]) / DAY));
+        var step = Math.max(DAY, Math.ceil(days / 60) * DAY);
+        IM.t = cfg.span[0];
+        play.textContent = "❚❚";
+        timer = setInterval(function () {
+          IM.setTime(IM.t + step);
+          if (IM.t >= cfg.span[1] - DAY) {
             clearInterval(timer);
             timer = null;
             play.textContent = "▶";
-            return;
           }
-          var days = Math.max(1, Math.round((cfg.span[1] - cfg.span[0]) / DAY));
-          var step = Math.max(DAY, Math.ceil(days / 60) * DAY);
-          IM.t = cfg.span[0];
-          play.textContent = "❚❚";
-          timer = setInterval(function () {
-            IM.setTime(IM.t + step);
-            if (IM.t >= cfg.span[1] - DAY) {
-              clearInterval(timer);
-              timer = null;
-              play.textContent = "▶";
-            }
-          }, 250);
-        };
-        return div;
-      },
+        }, 250);
+      };
     });
-    IM.timeControl = new C().addTo(map);
   }
 
   function addSearch(map) {
-    var C = L.Control.extend({
-      options: { position: "topleft" },
-      onAdd: function () {
-        var div = L.DomUtil.create("div", "im-search leaflet-bar");
-        L.DomEvent.disableClickPropagation(div);
-        L.DomEvent.disableScrollPropagation(div);
-        var input = L.DomUtil.create("input", "im-search-input", div);
-        input.type = "search";
-        input.placeholder = "Find a place…";
-        input.setAttribute("aria-label", "Find a place");
-        var list = L.DomUtil.create("div", "im-search-list", div);
-        input.oninput = function () {
-          var q = input.value.trim().toLowerCase();
-          list.innerHTML = "";
-          if (q.length < 2) return;
-          var seen = {}, n = 0;
-          IM.all.forEach(function (l) {
-            var p = l.feature.properties;
-            if (n >= 8 || seen[p.name] || p.search.indexOf(q) < 0) return;
-            seen[p.name] = 1;
-            n++;
-            var a = L.DomUtil.create("a", "im-search-item", list);
-            a.href = "#";
-            a.textContent = p.name;
-            a.onclick = function (e) {
-              e.preventDefault();
-              map.setView(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter(), Math.max(map.getZoom(), 10));
-              if (l._imGroup.zoomToShowLayer) l._imGroup.zoomToShowLayer(l, function () { l.openPopup(); });
-              else if (l._map) l.openPopup();
-              list.innerHTML = "";
-            };
-          });
-        };
-        return div;
-      },
+    IM.searchControl = panel(map, "topleft", "im-search", function (div) {
+      var input = L.DomUtil.create("input", "im-search-input", div);
+      input.type = "search";
+      input.placeholder = "Find a place…";
+      input.setAttribute("aria-label", "Find a place");
+      var list = L.DomUtil.create("div", "im-search-list", div);
+      input.oninput = function () {
+        var q = input.value.trim().toLowerCase();
+        list.innerHTML = "";
+        if (q.length < 2) return;
+        var seen = {}, n = 0;
+        IM.all.forEach(function (l) {
+          var p = l.feature.properties;
+          if (n >= 8 || seen[p.name] || p.search.indexOf(q) < 0) return;
+          seen[p.name] = 1;
+          n++;
+          var a = L.DomUtil.create("a", "im-search-item", list);
+          a.href = "#";
+          a.textContent = p.name;
+          a.onclick = function (e) {
+            e.preventDefault();
+            map.setView(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter(), Math.max(map.getZoom(), 10));
+            if (l._imGroup.zoomToShowLayer) l._imGroup.zoomToShowLayer(l, function () { l.openPopup(); });
+            else if (l._map) l.openPopup();
+            list.innerHTML = "";
+          };
+        });
+      };
     });
-    IM.searchControl = new C().addTo(map);
   }
 
   function addLabels(map, labels, control) {
