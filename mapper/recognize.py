@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -26,11 +27,15 @@ from gazetteer.fold import TOKEN_RE, is_cyrillic
 from .dates import MONTHS, WEEKDAYS
 from .records import Mention
 
+# Each pattern starts with a literal so that re can skip ahead to it: with re.I or a leading
+# look-behind, re tries every offset and the link pattern alone cost 0.1 ms on a 4 KB report.
+_LINK_RE = r"(?:https?://|www\.|pic\.twitter\.com/|t\.me/)\S+"
 _MASK_RES = [
-    ("link", re.compile(r"(?:https?://|www\.|pic\.twitter\.com/|t\.me/)\S+", re.I)),
+    ("link", re.compile(_LINK_RE)),
     ("tweet signature", re.compile(r"[—–-]\s*[^—–\n]{1,80}?\(@\w+\)(?:\s+\w+\s+\d{1,2},\s+\d{4})?")),
-    ("handle", re.compile(r"(?<!\w)@\w+")),
+    ("handle", re.compile(r"@(?<!\w@)\w+")),
 ]
+_LINK_ANYCASE = re.compile(_LINK_RE, re.I)  # for the rare report that shouts HTTP:// or WWW.
 _SENT_END_RE = re.compile(
     r"(?<=[.!?…])[\"”»'’)]*\s+(?=[\"“«(\[]?[A-ZА-ЯЁІЇЄҐ0-9])|\n\s*\n+|\n(?=\s*[-•*#>\d])|(?<=[.!?:…])\s*\n"
 )
@@ -125,6 +130,8 @@ class Lexicon:
             data = tomllib.loads((files("mapper") / "data" / "lexicon.toml").read_text(encoding="utf-8"))
         self.data = data
         self._by_last: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+        # the last word of every entry: a set test rules out most tokens before a full match
+        self.last_words: dict[str, frozenset[str]] = {}
         for name, words in data.items():
             single = {w for w in words if " " not in w}
             phrases = [tuple(w.split()) for w in words if " " in w]
@@ -134,6 +141,7 @@ class Lexicon:
             for ph in phrases:
                 by_last.setdefault(ph[-1], []).append(ph)
             self._by_last[name] = by_last
+            self.last_words[name] = frozenset(single | set(by_last))
 
     def before(self, table: str, toks: list[Token], i: int) -> str | None:
         """The entry of ``table`` that ends right before token ``i`` (one word or a phrase)."""
@@ -158,7 +166,15 @@ class Lexicon:
 
 def mask(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     """Blank out links, @handles and tweet signatures, keeping every offset."""
-    spans = [(m.start(), m.end(), reason) for reason, rx in _MASK_RES for m in rx.finditer(text)]
+    if "@" not in text and "/" not in text and "www." not in text.lower():
+        return text, []  # most reports have neither links nor handles: skip three regex scans
+    spans = []
+    for reason, rx in _MASK_RES:
+        if reason == "link" and ("HTTP" in text or "Http" in text or "WWW" in text):
+            rx = _LINK_ANYCASE
+        elif reason != "link" and "@" not in text:
+            continue
+        spans += [(m.start(), m.end(), reason) for m in rx.finditer(text)]
     if not spans:
         return text, spans
     parts, pos = [], 0
@@ -184,17 +200,32 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_WORDS: dict[str, tuple[str, str, bool, str, bool]] = {}  # word -> (text, key, possessive, lower, caps)
+
+
+def _word(raw: str) -> tuple[str, str, bool, str, bool]:
+    word, possessive = raw, False
+    if ("'" in word or "’" in word or "ʼ" in word) and not is_cyrillic(word):
+        pm = _POSSESSIVE_RE.match(word)
+        if pm:
+            word, possessive = pm.group(1), True
+    info = (word, fold_token(word), possessive, word.lower(), word[:1].isupper())
+    if len(_WORDS) < 500_000:
+        _WORDS[raw] = info
+    return info
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The words of ``text[start:end]``. Reports repeat their words, so a word's key, case and
+    possessive form are worked out once per process (a dict hit is ~20x cheaper than folding)."""
     out = []
     new = tuple.__new__
+    words = _WORDS
     for m in TOKEN_RE.finditer(text, start, len(text) if end is None else end):
-        word, possessive = m.group(), False
+        raw = m.group()
+        info = words.get(raw) or _word(raw)
         s0 = m.start()
-        if ("'" in word or "’" in word or "ʼ" in word) and not is_cyrillic(word):
-            pm = _POSSESSIVE_RE.match(word)
-            if pm:
-                word, possessive = pm.group(1), True
-        out.append(new(Token, (word, s0, s0 + len(word), fold_token(word), possessive, word.lower(), word[:1].isupper())))
+        out.append(new(Token, (info[0], s0, s0 + len(info[0]), info[1], info[2], info[3], info[4])))
     return out
 
 
@@ -280,11 +311,15 @@ class Recognizer:
         """Misspelt names after a place cue ("in Popasana", "village of Malaya Rohan"): the
         longest run of 1-3 capitalised words that fuzzily matches a name replaces shorter exact
         matches inside it. Only after a cue, so ordinary capitalised words are not guessed at."""
+        cue_ends = self.lex.last_words["fuzzy_cues"]
+        cued = [i for i in range(1, len(toks)) if toks[i].capitalised and toks[i - 1].lower in cue_ends]
+        if not cued:
+            return spans
         covered = {k: (a, b) for a, b, _ in spans for k in range(a, b + 1)}
         out = list(spans)
-        for i, t in enumerate(toks):
-            if not t.capitalised or (i in covered and covered[i][1] > i):
-                continue  # not capitalised, or already part of a multi-word name
+        for i in cued:
+            if i in covered and covered[i][1] > i:
+                continue  # already part of a multi-word name
             if not self.lex.before("fuzzy_cues", toks, i):
                 continue
             for n in (3, 2, 1):
@@ -332,6 +367,8 @@ class Recognizer:
     def _org_spans(self, toks: list[Token]) -> list[tuple[int, int, str]]:
         out = []
         lows = [t.lower for t in toks]
+        if self._org_index.keys().isdisjoint(lows):
+            return out
         for i, w in enumerate(lows):
             for ph in self._org_index.get(w, ()):
                 n = len(ph)
@@ -403,25 +440,24 @@ class Recognizer:
                 return "rejected", f"common word, no place cue before it: {surface}"
         return "place", ""
 
+    @cached_property
+    def _boilerplate_re(self) -> re.Pattern:
+        return re.compile("|".join(re.escape(b) for b in self.lex.data["boilerplate"]))
+
     def recognize(self, text: str) -> Recognition:
         masked, mspans = mask(text)
         sents = split_sentences(masked)
         boiler = set()
         mentions: list[Mention] = []
         all_toks = tokenize(masked)
-        letters = [t for t in all_toks if t.text[:1].isalpha()]
-        need_caps = len([t for t in letters if t.capitalised]) >= 0.03 * max(1, len(letters))
-        ti = 0
+        # every token starts with a letter; lower-case text ("in kozinka") is read without caps
+        need_caps = sum(t.capitalised for t in all_toks) >= 0.03 * max(1, len(all_toks))
+        starts = [t.start for t in all_toks]
         fuzzy_keys: dict[str, str] = {}  # key -> "fuzzy match for X"
         for si, (s, e) in enumerate(sents):
-            head = masked[s:e].lstrip().lower()
-            if any(head.startswith(b) for b in self.lex.data["boilerplate"]):
+            if self._boilerplate_re.match(masked[s:e].lstrip()[:60].lower()):
                 boiler.add(si)
-            toks = []
-            while ti < len(all_toks) and all_toks[ti].start < e:
-                if all_toks[ti].start >= s:
-                    toks.append(all_toks[ti])
-                ti += 1
+            toks = all_toks[bisect_left(starts, s):bisect_left(starts, e)]
             if not toks:
                 continue
             spans = self._fuzzy(toks, masked, self._spans(toks, masked, need_caps), fuzzy_keys)
