@@ -45,20 +45,22 @@ def table() -> list[tuple[EventType, re.Pattern]]:
     return out
 
 
-_WORD_START = re.compile(r"(?<!\w)\w")
-
-
 @lru_cache(maxsize=1)
-def _cue_index() -> dict[str, list[tuple[str, EventType]]]:
-    """Cues by their first two letters: a sentence is scanned once, word start by word start.
-    (One regex alternation of all ~250 cues was 5x slower: Python's re has no trie.)"""
-    idx: dict[str, list[tuple[str, EventType]]] = {}
-    for et, _ in table():
+def _automaton():
+    """All cues in one Aho-Corasick automaton: a sentence is scanned once, in C, whatever the
+    number of cues. (One regex alternation of the ~250 cues was 5x slower than a hand-written
+    scan by word starts, which in turn took 7 us a sentence against ~1 us for this.)"""
+    import ahocorasick
+
+    by_cue: dict[str, EventType] = {}
+    for et, _ in table():  # in priority order: a cue listed twice keeps its first type
         for cue in data_cues(et.type):
-            idx.setdefault(cue[:2], []).append((cue, et))
-    for v in idx.values():
-        v.sort(key=lambda t: (t[1].priority, -len(t[0])))
-    return idx
+            by_cue.setdefault(cue, et)
+    auto = ahocorasick.Automaton()
+    for cue, et in by_cue.items():
+        auto.add_word(cue, (len(cue), et))
+    auto.make_automaton()
+    return auto
 
 
 @lru_cache(maxsize=None)
@@ -72,30 +74,31 @@ def labels() -> dict[str, str]:
 
 
 def classify(sentence: str) -> EventType | None:
-    """The highest-priority event type whose cue the sentence contains, with that cue."""
+    """The highest-priority event type whose cue starts a word of the sentence, with that cue;
+    between cues of one type, the leftmost wins, then the longest."""
     low = sentence.lower()
-    idx = _cue_index()
-    best: EventType | None = None
+    best: tuple[int, int, int] | None = None
+    best_et: EventType | None = None
     cue = ""
-    for m in _WORD_START.finditer(low):
-        pos = m.start()
-        for c, et in idx.get(low[pos:pos + 2], ()):
-            if best is not None and et.priority >= best.priority:
-                break
-            if low.startswith(c, pos):
-                best, cue = et, c
-                break
-    if best is None:
+    for end, (n, et) in _automaton().iter(low):
+        start = end - n + 1
+        if start and (low[start - 1].isalnum() or low[start - 1] == "_"):
+            continue  # inside a word: cues are matched at word starts
+        rank = (et.priority, start, -n)
+        if best is None or rank < best:
+            best, best_et, cue = rank, et, low[start:end + 1]
+    if best_et is None:
         return None
-    return EventType(best.type, best.label, best.sub, best.acled, best.priority, cue)
+    return EventType(best_et.type, best_et.label, best_et.sub, best_et.acled, best_et.priority, cue)
 
 
-_FATAL_HINT = re.compile(r"kill|dead|died|погиб|загин", re.I)
+_FATAL_HINTS = ("kill", "dead", "died", "погиб", "загин")
 
 
 def fatalities(sentence: str) -> int | None:
     """A stated number of dead ("three civilians were killed", "killed 2"), else None."""
-    m = _FATAL_RE.search(sentence) if _FATAL_HINT.search(sentence) else None
+    low = sentence.lower()
+    m = _FATAL_RE.search(sentence) if any(h in low for h in _FATAL_HINTS) else None
     if not m:
         return None
     raw = (m.group("n") or m.group("n2") or m.group("n3")).lower()

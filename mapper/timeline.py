@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .dates import FULL_DATE_RES, MONTHS, WEEKDAYS
 
@@ -51,6 +52,8 @@ _RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(?:this|last)\s+month\b|\bв\s+(?:этом|прошлом)\s+месяце\b|\bцього\s+місяця\b", re.I), "month"),
 ]
 
+_RULES_LOW = [re.compile(rx.pattern) for rx, _kind in _RULES]
+
 
 def _weekday_on_or_before(anchor: dt.date, wd: int, *, strict: bool = False) -> dt.date:
     delta = (anchor.weekday() - wd) % 7
@@ -82,8 +85,8 @@ def _full_dates(sentence: str):
                 continue
 
 
-def _relative(m: re.Match, kind: str, anchor: dt.date) -> TimeRef | None:
-    expr = m.group(0)
+def _relative(m: re.Match, kind: str, anchor: dt.date, sentence: str) -> TimeRef | None:
+    expr = sentence[m.start():m.end()]  # as written, also when matched in the lower-cased text
     g = {k: v for k, v in m.groupdict().items() if v}
     if kind == "ago2":
         return TimeRef(anchor - 2 * _DAY, None, 1, expr)
@@ -124,44 +127,78 @@ def _relative(m: re.Match, kind: str, anchor: dt.date) -> TimeRef | None:
     return None
 
 
-_DIGIT = re.compile(r"\d")
 _WD_STEMS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "понед", "вторн", "сред", "четв", "пятн",
              "п'ятн", "пʼятн", "суббот", "субот", "воскрес", "неділ", "вівтор", "серед")
 _MON_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "янв",
               "фев", "мар", "апр", "мая", "май", "мае", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
               "січ", "лют", "берез", "квіт", "трав", "черв", "лип", "серп", "верес", "жовт", "листоп", "груд")
-# Cheap substring tests that must pass before a rule's regex is run: most sentences have no time
-# expression, and the regexes (alternations of ~100 words) dominate the cost otherwise.
-_PREFILTER = {
-    "ago2": lambda low, d: "yesterday" in low or "позавчер" in low,
-    "last24": lambda low, d: "24" in low or "сутки" in low or "добу" in low,
-    "since_wd": lambda low, d: ("since" in low or "с " in low or "з " in low) and any(w in low for w in _WD_STEMS),
-    "night": lambda low, d: "night" in low or "ноч" in low,
-    "ago1": lambda low, d: "yesterday" in low or "вчера" in low or "вчора" in low,
-    "today": lambda low, d: any(w in low for w in ("today", "morning", "afternoon", "evening", "сегодня",
-                                                     "сьогодні", "утром", "вранці", "зранку", "днем", "вдень")),
-    "weekday": lambda low, d: any(w in low for w in _WD_STEMS),
-    "daymonth": lambda low, d: d and any(w in low for w in _MON_STEMS),
-    "dm": lambda low, d: d and "." in low,
-    "week": lambda low, d: "week" in low or "недел" in low or "тижн" in low,
-    "month": lambda low, d: "month" in low or "месяц" in low or "місяц" in low,
+# Substrings, each giving a tag, and the tags a rule needs before its regex is run: most
+# sentences have no time expression, and the regexes (alternations of ~100 words) dominate the
+# cost otherwise. All substrings are found in one Aho-Corasick pass over the lower-cased sentence.
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "ago2": ("yesterday", "позавчер", "позавчор"),
+    "last24": ("24", "сутки", "добу"),
+    "since": ("since", "с ", "з "),
+    "night": ("night", "ноч"),
+    "ago1": ("yesterday", "вчера", "вчора"),
+    "today": ("today", "morning", "afternoon", "evening", "сегодня", "сьогодні", "утром", "вранці",
+              "зранку", "днем", "вдень"),
+    "wd": _WD_STEMS,
+    "mon": _MON_STEMS,
+    "dot": (".",),
+    "week": ("week", "недел", "тижн"),
+    "month": ("month", "месяц", "місяц"),
 }
+_NEEDS: dict[str, frozenset[str]] = {
+    "ago2": frozenset({"ago2"}), "last24": frozenset({"last24"}), "since_wd": frozenset({"since", "wd"}),
+    "night": frozenset({"night"}), "ago1": frozenset({"ago1"}), "today": frozenset({"today"}),
+    "weekday": frozenset({"wd"}), "daymonth": frozenset({"digit", "mon"}), "dm": frozenset({"digit", "dot"}),
+    "week": frozenset({"week"}), "month": frozenset({"month"}),
+}
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"\d{4}")  # every full date states its year
+
+
+@lru_cache(maxsize=1)
+def _trigger_automaton():
+    import ahocorasick
+
+    tags: dict[str, set[str]] = {}
+    for tag, subs in _TRIGGERS.items():
+        for sub in subs:
+            tags.setdefault(sub, set()).add(tag)
+    auto = ahocorasick.Automaton()
+    for sub, ts in tags.items():
+        auto.add_word(sub, frozenset(ts))
+    auto.make_automaton()
+    return auto
+
+
+def _tags(low: str, has_digit: bool) -> set[str]:
+    out: set[str] = {"digit"} if has_digit else set()
+    for _end, ts in _trigger_automaton().iter(low):
+        out |= ts
+    return out
 
 
 def expressions(sentence: str, anchor: dt.date | None) -> list[tuple[int, TimeRef]]:
     """Every temporal expression of a sentence with its offset, resolved against ``anchor``."""
     has_digit = bool(_DIGIT.search(sentence))
-    found = list(_full_dates(sentence)) if has_digit else []
+    found = list(_full_dates(sentence)) if has_digit and _YEAR.search(sentence) else []
     if anchor is not None:
         low = sentence.lower()
+        tags = _tags(low, has_digit)
+        # the lower-case patterns on the lower-cased text are 2-5x faster than re.I; a text whose
+        # length changes when lower-cased (rare letters like İ) keeps re.I, to keep the offsets
+        same = len(low) == len(sentence)
         taken = [(p, p + len(t.expression)) for p, t in found]
-        for rx, kind in _RULES:
-            if not _PREFILTER[kind](low, has_digit):
+        for (rx, kind), rx_low in zip(_RULES, _RULES_LOW):
+            if not _NEEDS[kind] <= tags:
                 continue
-            for m in rx.finditer(sentence):
+            for m in (rx_low.finditer(low) if same else rx.finditer(sentence)):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
-                tr = _relative(m, kind, anchor)
+                tr = _relative(m, kind, anchor, sentence)
                 if tr is not None:
                     found.append((m.start(), tr))
                     taken.append((m.start(), m.end()))
