@@ -11,6 +11,8 @@ import hashlib
 from collections import OrderedDict
 from dataclasses import replace
 
+from gazetteer import Place
+
 from .border import border_distance
 from .events import classify, fatalities
 from .records import Incident, Report, Resolved
@@ -23,6 +25,27 @@ STATEMENT_WEIGHT = 0.6
 def incident_id(report_id: str, geonameid: int, date, event_type: str) -> str:
     h = hashlib.sha1(f"{report_id}|{geonameid}|{date}|{event_type}".encode()).hexdigest()
     return f"im-{h[:12]}"
+
+
+_FACTS: dict[int, tuple[Place, Place, float, str]] = {}
+
+
+def _place_facts(p: Place) -> tuple[Place, float, str]:
+    """The slim copy of a place an incident carries (its Latin and Cyrillic names only, its own
+    oblast/district as admin names) and its border distance and side. Worked out once per place
+    and process: a feed names the same few hundred places over and over."""
+    hit = _FACTS.get(id(p))
+    if hit is not None and hit[0] is p:  # the place itself is kept, so its id is not reused
+        return hit[1], hit[2], hit[3]
+    km, side = border_distance(p.lat, p.lon)
+    admin1 = p.name if p.feature_code == "ADM1" else p.admin1_name
+    admin2 = p.name if p.feature_code == "ADM2" else p.admin2_name
+    cyr = p.cyrillic_name
+    slim = replace(p, admin1_name=admin1, admin2_name=admin2, names=(cyr,) if cyr else ())
+    if len(_FACTS) > 200_000:
+        _FACTS.clear()
+    _FACTS[id(p)] = (p, slim, km, side)
+    return slim, km, side
 
 
 def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) -> list[Incident]:
@@ -58,13 +81,7 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
     out = []
     for (gid, date, etype), g in groups.items():
         r, et, tr = g["r"], g["et"], g["tr"]
-        p = r.place
-        km, side = border_distance(p.lat, p.lon)
-        admin1 = p.name if p.feature_code == "ADM1" else p.admin1_name
-        admin2 = p.name if p.feature_code == "ADM2" else p.admin2_name
-        # the incident carries a slim copy of the place: its Latin and Cyrillic names only
-        slim = replace(p, admin1_name=admin1, admin2_name=admin2,
-                       names=(p.cyrillic_name,) if p.cyrillic_name else ())
+        slim, km, side = _place_facts(r.place)
         out.append(Incident(
             incident_id=incident_id(report.id, gid, date, etype), report_id=report.id, kind=g["kind"],
             place=slim, mentions=tuple(g["mentions"]),
