@@ -148,6 +148,8 @@ class Lexicon:
         if i <= 0:
             return None
         last = toks[i - 1].lower
+        if last not in self.last_words[table]:
+            return None
         for ph in self._by_last[table].get(last, ()):
             n = len(ph)
             if i >= n and all(toks[i - n + k].lower == ph[k] for k in range(n - 1)):
@@ -407,7 +409,7 @@ class Recognizer:
         if (prev is not None and prev.capitalised and i == j and not is_region_form
                 and (i - 1) not in matched and prev.lower not in lex.locative
                 and not prev.lower.endswith(("ian", "ern", "ese", "ish"))
-                and prev.lower not in lex.data.get("person_titles", [])
+                and prev.lower not in lex.person_titles
                 and i - 1 > 0 and not in_title(i)):
             return "rejected", f"part of a longer proper name: {prev.text} {surface}"
         if (nxt is not None and i == j and not is_region_form and nxt.capitalised

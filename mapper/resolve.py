@@ -83,16 +83,28 @@ class Resolver:
     def __init__(self, gazetteer: Gazetteer, *, rounds: int = 2) -> None:
         self.gaz = gazetteer
         self.rounds = rounds
+        # A feed names the same places over and over: the candidates of a spelling, and the
+        # report-independent part of their scores, are worked out once per process.
+        self._cand_cache: dict[tuple[str, str, bool], list[tuple[Place, float]]] = {}
+        self._group_cache: dict[tuple, _Group] = {}
 
     def _candidates(self, m: Mention) -> list[tuple[Place, float]]:
+        fuzzy = m.reason.startswith("fuzzy")
+        ck = (m.key, m.text.casefold(), fuzzy)
+        hit = self._cand_cache.get(ck)
+        if hit is not None:
+            return hit
         out: dict[int, tuple[Place, float]] = {}
         for p, variant, weight, _common in self.gaz.by_key(m.key):
-            exact = variant.casefold() == m.text.casefold()
+            exact = variant.casefold() == ck[1]
             # the exact spelling is evidence: "Pytomnyk" is the Ukrainian place, "Pitomnik" the Russian
-            s = weight * (1.0 if exact else 0.9) * (0.85 if m.reason.startswith("fuzzy") else 1.0)
+            s = weight * (1.0 if exact else 0.9) * (0.85 if fuzzy else 1.0)
             if p.geonameid not in out or out[p.geonameid][1] < s:
                 out[p.geonameid] = (p, s)
-        return list(out.values())
+        if len(self._cand_cache) > 100_000:
+            self._cand_cache.clear()
+        self._cand_cache[ck] = hit = list(out.values())
+        return hit
 
     @staticmethod
     def _prior(p: Place, name_score: float) -> float:
@@ -112,9 +124,28 @@ class Resolver:
                 return 0.8
         return 0.0
 
-    def resolve(self, rec: Recognition) -> list[Resolved]:
+    def _group(self, slot: _Slot) -> _Group:
+        """The candidates of a mention (with its context) as arrays; cached by signature."""
         import numpy as np
 
+        sig = (slot.mention.key, tuple(sorted((p.geonameid, round(ns, 4)) for p, ns in slot.cands)),
+               tuple(q.geonameid for q in slot.context))
+        g = self._group_cache.get(sig)
+        if g is None:
+            places = [p for p, _ in slot.cands]
+            static = [self._prior(p, ns) + self._context_bonus(p, slot.context) for p, ns in slot.cands]
+            g = _Group(slot.mention.key, places, np.array(static),
+                       np.radians([p.lat for p in places]), np.radians([p.lon for p in places]),
+                       np.array([not p.is_admin for p in places]),
+                       np.array([p.feature_code != "ADM1" for p in places]),
+                       [(p.country_code, p.admin1_code) for p in places], [p.country_code for p in places],
+                       np.array([p.population for p in places], dtype=float), static)
+            if len(self._group_cache) > 50_000:
+                self._group_cache.clear()
+            self._group_cache[sig] = g
+        return g
+
+    def resolve(self, rec: Recognition) -> list[Resolved]:
         mentions = rec.accepted
         slots = [_Slot(m, self._candidates(m), []) for m in mentions]
         # a qualifier right after a mention: "Malaya Rohan, Kharkiv", "Zhecha, Bryansk Oblast"
@@ -122,52 +153,87 @@ class Resolver:
             if a.mention.sentence == b.mention.sentence and _QUALIFIER_GAP_RE.match(rec.text[a.mention.end:b.mention.start]):
                 a.context = [p for p, _ in b.cands]
         # mentions with the same name and context are scored once (a report repeats its places)
-        groups: dict[tuple, _Group] = {}
+        groups: dict[int, tuple[_Group, list[_Slot]]] = {}
         for slot in slots:
-            if not slot.cands:
-                continue
-            sig = (slot.mention.key, tuple(sorted((p.geonameid, round(ns, 4)) for p, ns in slot.cands)),
-                   tuple(q.geonameid for q in slot.context))
-            g = groups.get(sig)
-            if g is None:
-                places = [p for p, _ in slot.cands]
-                static = np.array([self._prior(p, ns) + self._context_bonus(p, slot.context) for p, ns in slot.cands])
-                g = groups[sig] = _Group(slot.mention.key, places, static,
-                                         np.radians([p.lat for p in places]), np.radians([p.lon for p in places]),
-                                         np.array([not p.is_admin for p in places]), [])
-            g.slots.append(slot)
+            if slot.cands:
+                g = self._group(slot)
+                groups.setdefault(id(g), (g, []))[1].append(slot)
+        self._score(list(groups.values()), slots)
+        return self._results(slots)
+
+    def _score(self, groups: list[tuple[_Group, list[_Slot]]], slots: list[_Slot]) -> None:
+        """Choose a place for every slot, in rounds: each round scores every candidate against
+        the places chosen in the round before (the anchors). All candidates of a report are
+        scored in one set of numpy operations; per-group numpy calls cost more than the maths."""
+        import numpy as np
+
+        for g, sl in groups:
+            if len(g.places) == 1:  # nothing to choose between
+                for s in sl:
+                    s.scores, s.choice = [(g.static_list[0], g.places[0])], g.places[0]
+        multi = [(g, sl) for g, sl in groups if len(g.places) > 1]
+        if not multi:
+            return
+        gs = [g for g, _ in multi]
+        sizes = np.array([len(g.places) for g in gs])
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        static = np.concatenate([g.static for g in gs])
+        lat = np.concatenate([g.lat for g in gs])
+        lon = np.concatenate([g.lon for g in gs])
+        settle = np.concatenate([g.settlement for g in gs])
+        not_adm1 = np.concatenate([g.not_adm1 for g in gs])
+        pop = np.concatenate([g.population for g in gs])
+        admin1 = [a for g in gs for a in g.admin1]
+        cc = [c for g in gs for c in g.cc]
+        key_ids = {k: n for n, k in enumerate(dict.fromkeys(g.key for g in gs))}
+        cand_key = np.repeat([key_ids[g.key] for g in gs], sizes)
+        seg = np.repeat(np.arange(len(gs)), sizes)
         ctx = _Context.of(slots)
+        previous = None
         for rnd in range(self.rounds + 1):
             anchors: dict[int, tuple[str, Place]] = {}
             if rnd:
-                for g in groups.values():
+                for g, sl in groups:
                     if len(g.places) <= 50:
-                        for sl in g.slots:
-                            if sl.choice is not None and not sl.choice.is_admin:
-                                anchors[sl.choice.geonameid] = (g.key, sl.choice)
-            for g in groups.values():
-                if rnd and len(g.places) == 1:
-                    continue  # nothing to choose between
-                score = g.static.copy()
-                score += np.array([0.35 if (p.country_code, p.admin1_code) in ctx.admin1 and p.feature_code != "ADM1" else 0.0
-                                   for p in g.places])
-                score += np.array([0.1 if p.country_code in ctx.countries else 0.0 for p in g.places])
-                others = [q for key, q in anchors.values() if key != g.key]
-                if others:
-                    olat = np.radians([q.lat for q in others])
-                    olon = np.radians([q.lon for q in others])
-                    # haversine, candidates x anchors, in km
-                    dlat = g.lat[:, None] - olat[None, :]
-                    dlon = g.lon[:, None] - olon[None, :]
-                    a = np.sin(dlat / 2) ** 2 + np.cos(g.lat[:, None]) * np.cos(olat[None, :]) * np.sin(dlon / 2) ** 2
-                    d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(1.0, a))).min(axis=1)
-                    score += np.where(g.settlement, 0.6 * np.exp(-d / 40.0), 0.0)
-                order = sorted(range(len(g.places)), key=lambda i: (-score[i], -g.places[i].population))
-                scored = [(float(score[i]), g.places[i]) for i in order]
-                for sl in g.slots:
-                    sl.scores = scored
-                    sl.choice = scored[0][1]
+                        for s in sl:
+                            if s.choice is not None and not s.choice.is_admin:
+                                anchors[s.choice.geonameid] = (g.key, s.choice)
+            score = static + np.array([0.35 if a in ctx.admin1 else 0.0 for a in admin1]) * not_adm1
+            score += np.array([0.1 if c in ctx.countries else 0.0 for c in cc])
+            if anchors:
+                olat = np.radians([q.lat for _, q in anchors.values()])
+                olon = np.radians([q.lon for _, q in anchors.values()])
+                okey = np.array([key_ids.get(k, -1) for k, _ in anchors.values()])
+                # haversine, candidates x anchors, in km; an anchor of the same name is no evidence
+                dlat = lat[:, None] - olat[None, :]
+                dlon = lon[:, None] - olon[None, :]
+                a = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(olat[None, :]) * np.sin(dlon / 2) ** 2
+                d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+                d[cand_key[:, None] == okey[None, :]] = np.inf
+                near = d.min(axis=1)
+                score += np.where(settle & np.isfinite(near), 0.6 * np.exp(-near / 40.0), 0.0)
+            # the best candidate of each group: highest score, then the most populous, then first
+            top = score == np.maximum.reduceat(score, starts)[seg]
+            tpop = np.where(top, pop, -1.0)
+            win = np.flatnonzero(top & (tpop == np.maximum.reduceat(tpop, starts)[seg]))
+            _, first = np.unique(seg[win], return_index=True)
+            choice = win[first].tolist()
+            for (g, sl), i, o in zip(multi, choice, starts.tolist()):
+                for s in sl:
+                    s.choice = g.places[i - o]
+            last = rnd == self.rounds or choice == previous
+            if last:  # or the same choices as the round before: another would change nothing
+                sc = score.tolist()
+                for (g, sl), o, n in zip(multi, starts.tolist(), sizes.tolist()):
+                    order = sorted(range(n), key=lambda i: (-sc[o + i], -g.places[i].population))[:4]
+                    scored = [(sc[o + i], g.places[i]) for i in order]
+                    for s in sl:
+                        s.scores = scored
+                break
+            previous = choice
             ctx = _Context.of(slots)
+
+    def _results(self, slots: list[_Slot]) -> list[Resolved]:
         out = []
         for k, slot in enumerate(slots):
             if slot.choice is None or not slot.scores:
@@ -198,15 +264,21 @@ class Resolver:
         return out
 
 
-@dataclass
+@dataclass(eq=False)
 class _Group:
+    """The candidates of one name in one context, as arrays (cached across reports)."""
+
     key: str
     places: list[Place]
     static: "object"  # numpy arrays: prior + context bonus, latitude/longitude in radians
     lat: "object"
     lon: "object"
     settlement: "object"
-    slots: list[_Slot]
+    not_adm1: "object"
+    admin1: list[tuple[str, str]]
+    cc: list[str]
+    population: "object"
+    static_list: list[float]
 
 
 @dataclass
