@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from types import MappingProxyType
+from typing import Mapping
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -69,8 +71,10 @@ def data_cues(etype: str) -> tuple[str, ...]:
     return tuple(c.lower() for e in data["event"] if e["type"] == etype for c in e["cues"])
 
 
-def labels() -> dict[str, str]:
-    return {et.type: et.label for et, _ in table()}
+@lru_cache(maxsize=1)
+def labels() -> Mapping[str, str]:
+    """Event type -> label; read-only, built once (exports ask for it per incident)."""
+    return MappingProxyType({et.type: et.label for et, _ in table()})
 
 
 def classify(sentence: str) -> EventType | None:

@@ -48,13 +48,18 @@ class ReadResult:
 def detect_language(text: str) -> str:
     """'uk', 'ru' or 'en' from the script: enough to pick cue-word tables, no model needed."""
     sample = text[:4000]
-    cyr = sum(1 for c in sample if "\u0400" <= c <= "\u04ff")
-    lat = sum(1 for c in sample if c.isascii() and c.isalpha())
-    if cyr > lat:
-        uk = sum(sample.count(c) for c in "іїєґІЇЄҐ")
-        ru = sum(sample.count(c) for c in "ыэъёЫЭЪЁ")
-        return "uk" if uk > ru else "ru"
+    # letters counted by regex, in C: a per-character loop took 0.15 ms a report, serially in
+    # the batch's parent process
+    cyr = len(_CYR_LETTER.findall(sample))
+    if cyr and cyr > len(_LAT_LETTER.findall(sample)):
+        return "uk" if len(_UK_LETTER.findall(sample)) > len(_RU_LETTER.findall(sample)) else "ru"
     return "en"
+
+
+_CYR_LETTER = re.compile(r"[\u0400-\u04ff]")
+_LAT_LETTER = re.compile(r"[A-Za-z]")
+_UK_LETTER = re.compile(r"[іїєґІЇЄҐ]")
+_RU_LETTER = re.compile(r"[ыэъёЫЭЪЁ]")
 
 
 def decode_bytes(data: bytes, *, name: str = "input") -> tuple[str, list[str]]:
