@@ -6,7 +6,8 @@ Small frozen dataclasses, so a stage cannot change what an earlier one produced.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from gazetteer import Place
 
@@ -77,3 +78,11 @@ class Incident:
     border_side: str = ""
     fatalities: int | None = None
     sources: tuple[str, ...] = field(default=())
+
+    def __reduce__(self):
+        # as a tuple of fields: faster than dataclass(slots=True)'s __getstate__/__setstate__
+        # for the incidents a batch's workers send to its parent
+        return (Incident, _incident_fields(self))
+
+
+_incident_fields = attrgetter(*(f.name for f in fields(Incident)))

@@ -21,6 +21,7 @@ from importlib.resources import files
 
 from .border import boundaries_geojson, round_coords
 from .events import labels
+from .export import dumps
 from .fileio import write_text
 from .records import Incident
 
@@ -141,7 +142,7 @@ def map_features(incidents: list[Incident]) -> tuple[dict[str, list[dict]], tupl
 
 def _js_json(value) -> str:
     """JSON for a <script>: '<' escaped so no string can close the script element."""
-    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return dumps(value).replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _legend_html(counts: Counter, title: str, as_of: str, n: int) -> str:
@@ -354,7 +355,7 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
         {"name": f'<span style="color:{EVENT_COLOURS.get(etype, "#777")}">●</span> '
                  f'{_esc(lab.get(etype, "Place mentioned (no event)"))} ({len(feats)})',
          "colour": EVENT_COLOURS.get(etype, "#777"),
-         "data": json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False)}
+         "data": dumps({"type": "FeatureCollection", "features": feats})}
         for etype, feats in order
     ]
     if incidents:

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -47,19 +48,20 @@ class ReadResult:
 
 def detect_language(text: str) -> str:
     """'uk', 'ru' or 'en' from the script: enough to pick cue-word tables, no model needed."""
-    sample = text[:4000]
-    # letters counted by regex, in C: a per-character loop took 0.15 ms a report, serially in
-    # the batch's parent process
-    cyr = len(_CYR_LETTER.findall(sample))
-    if cyr and cyr > len(_LAT_LETTER.findall(sample)):
-        return "uk" if len(_UK_LETTER.findall(sample)) > len(_RU_LETTER.findall(sample)) else "ru"
+    # Letters are counted on the UTF-8 bytes with bytes.translate, in C: a per-character loop
+    # (0.15 ms a report) or regex findall (0.1 ms) ran serially in the batch's parent process.
+    # U+0400..U+04FF are exactly the characters whose UTF-8 lead byte is D0..D3.
+    sample = text[:4000].encode("utf-8", "replace")
+    cyr = len(sample) - len(sample.translate(None, _CYR_LEAD))
+    if cyr and cyr > len(sample) - len(sample.translate(None, _ASCII_LETTERS)):
+        uk = sum(text.count(c, 0, 4000) for c in "іїєґІЇЄҐ")
+        ru = sum(text.count(c, 0, 4000) for c in "ыэъёЫЭЪЁ")
+        return "uk" if uk > ru else "ru"
     return "en"
 
 
-_CYR_LETTER = re.compile(r"[\u0400-\u04ff]")
-_LAT_LETTER = re.compile(r"[A-Za-z]")
-_UK_LETTER = re.compile(r"[іїєґІЇЄҐ]")
-_RU_LETTER = re.compile(r"[ыэъёЫЭЪЁ]")
+_CYR_LEAD = bytes(range(0xD0, 0xD4))
+_ASCII_LETTERS = string.ascii_letters.encode()
 
 
 def decode_bytes(data: bytes, *, name: str = "input") -> tuple[str, list[str]]:
