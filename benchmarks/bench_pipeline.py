@@ -1,5 +1,6 @@
 """Pipeline speed: per-report latency of recognition + resolution on 4 KB reports, full-pipeline
-reports/s on a generated corpus, and `mapper batch -j 1/2` throughput with peak memory."""
+reports/s, and `mapper batch -j 1/2` throughput with peak memory, on two generated corpora:
+'news' (shaped like the seed article) and 'dense' (a place in every sentence); see corpus.py."""
 
 import json
 import resource
@@ -33,34 +34,38 @@ def main(n: int = 10_000, batch_n: int = 4_000) -> None:
         pipe.resolver.resolve(pipe.recognizer.recognize(seed.text))
         seed_lat.append(time.perf_counter() - t)
     print(f"recognition + resolution, the seed report ({len(seed.text):,} chars): median {statistics.median(seed_lat) * 1000:.2f} ms")
-    reports = [Report(id=r["id"], text=r["text"], date=dt.date(2023, 5, 23)) for r in make(n)]
-    for r in reports[:50]:
-        pipe.process(r)  # warm caches
-    lat = []
-    for r in reports[:1000]:
-        t = time.perf_counter()
-        pipe.resolver.resolve(pipe.recognizer.recognize(r.text))
-        lat.append(time.perf_counter() - t)
-    print(f"recognition + resolution, 4 KB report: median {statistics.median(lat) * 1000:.2f} ms, "
-          f"p95 {sorted(lat)[int(0.95 * len(lat))] * 1000:.2f} ms")
-    t = time.perf_counter()
-    for r in reports:
-        pipe.process(r)
-    dt_ = time.perf_counter() - t
-    print(f"full pipeline (incidents, dates, border), 1 process: {n / dt_:,.0f} reports/s over {n:,} reports")
-    with tempfile.TemporaryDirectory() as tmp:
-        feed = Path(tmp) / "feed.jsonl"
-        write_jsonl(feed, batch_n)
-        for jobs in (1, 2):
-            out = Path(tmp) / f"out{jobs}"
+    for density in ("news", "dense"):
+        reports = [Report(id=r["id"], text=r["text"], date=dt.date(2023, 5, 23)) for r in make(n, density=density)]
+        for r in reports[:50]:
+            pipe.process(r)  # warm caches
+        lat = []
+        for r in reports[:1000]:
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "mapper", "-q", "batch", str(feed), "-o", str(out), "-j", str(jobs),
-                            "--no-map", "--no-cache", "-f", "geojson"], check=True)
-            wall = time.perf_counter() - t
-            s = json.loads((out / "summary.json").read_text())
-            print(f"mapper batch -j {jobs}: {batch_n / wall:,.0f} reports/s wall ({s['incidents']:,} incidents)")
+            pipe.resolver.resolve(pipe.recognizer.recognize(r.text))
+            lat.append(time.perf_counter() - t)
+        print(f"[{density}] recognition + resolution, 4 KB report: median {statistics.median(lat) * 1000:.2f} ms, "
+              f"p95 {sorted(lat)[int(0.95 * len(lat))] * 1000:.2f} ms")
+        t = time.perf_counter()
+        incidents = sum(len(pipe.process(r).incidents) for r in reports)
+        dt_ = time.perf_counter() - t
+        print(f"[{density}] full pipeline (incidents, dates, border), 1 process: {n / dt_:,.0f} reports/s "
+              f"over {n:,} reports ({incidents / n:.1f} incidents a report)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for density in ("news", "dense"):
+            feed = Path(tmp) / f"{density}.jsonl"
+            write_jsonl(feed, batch_n, density=density)
+            for jobs in (1, 2):
+                out = Path(tmp) / f"out-{density}-{jobs}"
+                t = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "mapper", "-q", "batch", str(feed), "-o", str(out), "-j", str(jobs),
+                                "--no-map", "--no-cache", "-f", "geojson"], check=True)
+                wall = time.perf_counter() - t
+                s = json.loads((out / "summary.json").read_text())
+                print(f"[{density}] mapper batch -j {jobs}: {batch_n / wall:,.0f} reports/s wall, "
+                      f"{s['incidents']:,} incidents from {batch_n:,} reports")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory of a batch process: {peak:,.0f} MB")
+    reports = [Report(id=r["id"], text=r["text"], date=dt.date(2023, 5, 23)) for r in make(batch_n)]
     dask_scaling(reports[:batch_n])
 
 

@@ -177,27 +177,33 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
     t0 = time.perf_counter()
     cache = str(out_dir / CACHE_DIR) if use_cache else None
     files_out: list[FileResult] = []
-    chunks: list[tuple[list, list[tuple[int, int]]]] = []  # (reports, [(file index, n)])
-    cur: list = []
-    owners: list[int] = []
-    for k, f in enumerate(files):
-        fr, reps = read_file(f, default_date=default_date, max_bytes=max_bytes)
-        files_out.append(fr)
-        for rep in reps:
-            cur.append(rep)
-            owners.append(k)
-            if len(cur) >= chunk_size:
-                chunks.append((cur, owners))
-                cur, owners = [], []
-    if cur:
-        chunks.append((cur, owners))
-    tasks = [(reps, gazetteer_path, cache) for reps, _ in chunks]
+    chunks: list[tuple[list, list[int]]] = []  # (reports, file index of each report)
+
+    def tasks():
+        """Chunks of reports, read file by file as the engine asks for them: with a pool,
+        reading the next files overlaps the processing of the first chunks."""
+        cur: list = []
+        owners: list[int] = []
+        for k, f in enumerate(files):
+            fr, reps = read_file(f, default_date=default_date, max_bytes=max_bytes)
+            files_out.append(fr)
+            for rep in reps:
+                cur.append(rep)
+                owners.append(k)
+                if len(cur) >= chunk_size:
+                    chunks.append((cur, owners))
+                    yield (cur, gazetteer_path, cache)
+                    cur, owners = [], []
+        if cur:
+            chunks.append((cur, owners))
+            yield (cur, gazetteer_path, cache)
+
     tick = progress or (lambda n: None)
     if engine == "dask":
-        results = _run_dask(tasks, scheduler, tick)
-    elif jobs == 1 or len(tasks) < 2:
+        results = _run_dask(list(tasks()), scheduler, tick)
+    elif jobs == 1:
         results = []
-        for t in tasks:
+        for t in tasks():
             results.append(_chunk_task(t))
             tick(len(t[0]))
     else:
@@ -206,7 +212,7 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
         ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         results = []
         with ctx.Pool(jobs) as pool:
-            for r in pool.imap(_chunk_task, tasks):
+            for r in pool.imap(_chunk_task, tasks()):
                 results.append(r)
                 tick(len(r))
     for (_reps, owners), res in zip(chunks, results, strict=True):
