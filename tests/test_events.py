@@ -38,3 +38,15 @@ def test_no_cue_no_event():
                                          ("The strike killed 2 people", 2), ("Nobody was hurt", None)])
 def test_fatalities_when_stated(sentence, n):
     assert fatalities(sentence) == n
+
+
+def test_cues_match_at_word_starts_only():
+    # "shell" inside "nutshell" is no shelling; "shelled" is
+    assert classify("In a nutshell, the talks went nowhere") is None
+    assert classify("Artillery shelled the village at dawn").type == "shelling"
+
+
+def test_the_higher_priority_cue_wins_wherever_it_stands():
+    # a missile strike outranks the shelling named before it in the same sentence
+    et = classify("After hours of shelling, a missile hit the depot")
+    assert (et.type, et.cue) == ("missile_strike", "missile")

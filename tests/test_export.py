@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import pickle
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -110,3 +111,11 @@ def test_unwritable_output_is_an_output_error(incs, tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(OutputError):
         export.write("geojson", tmp_path / "file" / "sub" / "a.geojson", incs)
+
+
+def test_incidents_survive_the_trip_between_processes(incs):
+    # batch workers send incidents to the parent by pickle: every field, the place included
+    back = pickle.loads(pickle.dumps(incs, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == incs
+    assert [i.place.names for i in back] == [i.place.names for i in incs]
+    assert export.geojson_text(back) == export.geojson_text(incs)

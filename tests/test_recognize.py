@@ -53,6 +53,11 @@ def test_links_handles_and_tweet_signatures_are_masked(rec):
     assert accepted(rec, text) == ["Belgorod region"]
 
 
+def test_links_are_masked_whatever_their_case(rec):
+    text = "Shelling hit Kozinka. Video: HTTPS://T.ME/Sumy_news/123 and WWW.Kharkiv.example/Izium"
+    assert accepted(rec, text) == ["Kozinka"]
+
+
 def test_sidebar_teasers_are_not_the_report(rec):
     text = ("Fourteen villages lost power. Similar topics of Interest Ukraine Urges EU to Unblock Aid in "
             "January Kyiv is trying to change the narrative in Washington. Shelling hit Kozinka.")

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mapper.errors import InputError
-from mapper.reports import read_path
+from mapper.reports import detect_language, read_path
 
 
 def test_text_with_date_line(tmp_path):
@@ -129,3 +129,13 @@ def test_any_json_shape_gives_reports_or_an_input_error(tmp_path, value):
         assert all(r.text for r in res.reports)
     except InputError:
         pass
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Shelling of Kharkiv continued overnight.", "en"),
+    ("Обстрел Белгорода продолжался всю ночь, сообщил губернатор.", "ru"),
+    ("Обстріл Харкова тривав усю ніч, повідомив голова ОВА.", "uk"),
+    ("Обстрел \udcff Белгорода", "ru"),  # a lone surrogate from a broken decode does not crash it
+])
+def test_language_from_the_script(text, lang):
+    assert detect_language(text) == lang

@@ -49,3 +49,15 @@ def test_primary_place_of_a_caption_is_the_most_specific(gaz):
 def test_a_place_naming_an_area_or_operation_is_approximate(gaz):
     (r,) = resolve(gaz, "Explosion of a mine on the Popasna front.")
     assert r.place.name == "Popasna" and r.geo_precision == 2
+
+
+def test_a_warm_resolver_gives_what_a_fresh_one_gives(gaz):
+    # the resolver caches candidates and priors across reports; the cache must never leak one
+    # report's context into another's answer
+    texts = ["Fighting in Grayvoron and Kozinka.", "Kozinka, Bryansk Oblast was shelled.",
+             "Artillery near Andriivka, Kharkiv Oblast", "Fighting in Grayvoron and Kozinka."]
+    rec = Recognizer(gaz)
+    warm = Resolver(gaz)
+    for text in texts:
+        fresh = Resolver(gaz).resolve(rec.recognize(text))
+        assert warm.resolve(rec.recognize(text)) == fresh

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from mapper.timeline import resolve_sentence
+from mapper.timeline import expressions, resolve_sentence
 
 TUE = dt.date(2023, 5, 23)  # a Tuesday
 D = dt.date
@@ -86,3 +86,11 @@ def test_no_report_date_gives_no_date_unless_stated():
 
 def test_may_the_verb_is_not_a_date():
     assert resolve_sentence("Troops may advance.", TUE).expression == ""
+
+
+def test_letters_that_change_length_when_lower_cased_keep_the_offsets():
+    # "İ" lower-cases to two characters; the rules then run case-insensitively on the original
+    sentence = "İstanbul-based monitors said Shebekino was shelled yesterday"
+    [(pos, ref)] = expressions(sentence, dt.date(2023, 5, 23))
+    assert sentence[pos:pos + len(ref.expression)] == "yesterday"
+    assert ref.date == dt.date(2023, 5, 22)
