@@ -8,6 +8,13 @@ from operator import attrgetter
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
+# Letters that mark a Cyrillic spelling as not Russian / not Ukrainian (Belarusian ў, Kazakh
+# and Turkic ә ө ү ң һ ғ қ, Ukrainian і ї є ґ; Russian ы э ъ ё), and the adjective + noun form
+# of Russian and Ukrainian region names ("Белгородская область", "Грайворонський район").
+_NOT_RUSSIAN = re.compile("[іїєґўәөүңһғқІЇЄҐЎӘӨҮҢҺҒҚ]")
+_NOT_UKRAINIAN = re.compile("[ыэъёўәөүңһғқЫЭЪЁЎӘӨҮҢҺҒҚ]")
+_ADMIN_FORM = re.compile(r"(?:ск|цк|зк)(?:ая|ий|ой|а|ий|ого)\s+(?:область|район|округ|городской округ)", re.I)
+
 # GeoNames feature codes we use. Settlements are class P; administrative regions class A.
 ADMIN_LEVEL = {"PCLI": 0, "ADM1": 1, "ADM2": 2}
 
@@ -52,11 +59,30 @@ class Place:
 
     @property
     def cyrillic_name(self) -> str:
-        """The first Cyrillic variant, for display beside the Latin name ('' if none)."""
-        for n in self.names:
-            if _CYRILLIC.search(n):
-                return n
-        return ""
+        """The Cyrillic name to show beside the Latin one ('' if none): of the Cyrillic variants,
+        the one written in the place's own country's alphabet that reads most like the Latin
+        name. GeoNames lists Belarusian, Chechen, Kalmyk... spellings too, and the first
+        variant was often one of them ("Белгарад" for Belgorod)."""
+        cyr = [n for n in self.names if _CYRILLIC.search(n)]
+        if len(cyr) <= 1:
+            return cyr[0] if cyr else ""
+        from rapidfuzz.fuzz import ratio
+
+        if self.country_code == "UA":  # romanised as Ukraine does it: г -> h (Луганськ, Luhansk)
+            import translitua
+
+            foreign, romanise = _NOT_UKRAINIAN, lambda n: translitua.translit(n, translitua.UkrainianKMU)
+        else:
+            from anyascii import anyascii
+
+            foreign, romanise = _NOT_RUSSIAN, anyascii
+        latin = self.name.casefold()
+
+        def score(n: str) -> tuple:
+            return (not foreign.search(n), bool(self.is_admin and _ADMIN_FORM.search(n)),
+                    ratio(romanise(n).casefold(), latin), -len(n))
+
+        return max(cyr, key=score)
 
 
 _place_fields = attrgetter(*(f.name for f in fields(Place)))

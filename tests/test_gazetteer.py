@@ -143,3 +143,13 @@ def test_postal_file_extends_the_default(extended_gaz, gaz):
     assert g.lookup("Grayvoron")[0].place.name == "Grayvoron"  # the default is kept
     assert g.common_keys == gaz.common_keys  # frequent words are flagged as in the default
     assert math.isclose(g.stats()["places"], gaz.stats()["places"] + added, rel_tol=0.001)
+
+
+@pytest.mark.parametrize("name, cyrillic", [
+    ("Belgorod", "Белгород"),  # not Belarusian "Белгарад", listed first in GeoNames
+    ("Belgorod Oblast", "Белгородская Область"),  # not Chechen "Белгородан область"
+    ("Chuhuiv", "Чугуїв"),
+    ("Izium", "Ізюм"),
+])
+def test_the_cyrillic_name_shown_is_the_countrys_own(gaz, name, cyrillic):
+    assert gaz.lookup(name, limit=1)[0].place.cyrillic_name == cyrillic
