@@ -38,13 +38,11 @@ class EventType:
 
 
 @lru_cache(maxsize=1)
-def table() -> list[tuple[EventType, re.Pattern]]:
+def table() -> list[tuple[EventType, tuple[str, ...]]]:
+    """The event types in priority order, each with its lower-case cues (events.toml, read once)."""
     data = tomllib.loads((files("mapper") / "data" / "events.toml").read_text(encoding="utf-8"))
-    out = []
-    for e in sorted(data["event"], key=lambda e: e["priority"]):
-        rx = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in sorted(e["cues"], key=len, reverse=True)) + ")", re.I)
-        out.append((EventType(e["type"], e["label"], e["sub"], e["acled"], e["priority"]), rx))
-    return out
+    return [(EventType(e["type"], e["label"], e["sub"], e["acled"], e["priority"]), tuple(c.lower() for c in e["cues"]))
+            for e in sorted(data["event"], key=lambda e: e["priority"])]
 
 
 @lru_cache(maxsize=1)
@@ -55,20 +53,14 @@ def _automaton():
     import ahocorasick
 
     by_cue: dict[str, EventType] = {}
-    for et, _ in table():  # in priority order: a cue listed twice keeps its first type
-        for cue in data_cues(et.type):
+    for et, cues in table():  # in priority order: a cue listed twice keeps its first type
+        for cue in cues:
             by_cue.setdefault(cue, et)
     auto = ahocorasick.Automaton()
     for cue, et in by_cue.items():
         auto.add_word(cue, (len(cue), et))
     auto.make_automaton()
     return auto
-
-
-@lru_cache(maxsize=None)
-def data_cues(etype: str) -> tuple[str, ...]:
-    data = tomllib.loads((files("mapper") / "data" / "events.toml").read_text(encoding="utf-8"))
-    return tuple(c.lower() for e in data["event"] if e["type"] == etype for c in e["cues"])
 
 
 @lru_cache(maxsize=1)

@@ -139,7 +139,7 @@ class Resolver:
                        np.array([not p.is_admin for p in places]),
                        np.array([p.feature_code != "ADM1" for p in places]),
                        [(p.country_code, p.admin1_code) for p in places], [p.country_code for p in places],
-                       np.array([p.population for p in places], dtype=float), static)
+                       np.array([p.population for p in places], dtype=float))
             if len(self._group_cache) > 50_000:
                 self._group_cache.clear()
             self._group_cache[sig] = g
@@ -170,7 +170,7 @@ class Resolver:
         for g, sl in groups:
             if len(g.places) == 1:  # nothing to choose between
                 for s in sl:
-                    s.scores, s.choice = [(g.static_list[0], g.places[0])], g.places[0]
+                    s.scores, s.choice = [(float(g.static[0]), g.places[0])], g.places[0]
         multi = [(g, sl) for g, sl in groups if len(g.places) > 1]
         if not multi:
             return
@@ -278,7 +278,6 @@ class _Group:
     admin1: list[tuple[str, str]]
     cc: list[str]
     population: "object"
-    static_list: list[float]
 
 
 @dataclass
