@@ -5,6 +5,8 @@ Two densities, because speed depends on how many places a report names:
 * ``news`` is shaped like the seed report (a real 3.6 KB article): ~16 sentences of ~230
   characters, about half naming one or two places, with the organisation names, actors and
   Russian/Ukrainian sentences real feeds carry. ~18 candidate spans, ~13 places, ~9 incidents.
+  Like a real feed, it keeps meeting words it has not seen: people's names and villages made
+  up from syllables (most in no gazetteer), so per-process caches do not flatter the figures.
 * ``dense`` is a stress case: ~50 short sentences, every one naming a place and most an event.
   ~50 places and ~37 incidents a report, three times the seed's density.
 """
@@ -65,6 +67,30 @@ NEWS_TWO_PLACES = [
     "Evacuation buses left {p} for {q} in the afternoon, carrying mostly elderly residents and children, "
     "after the regional authorities announced a compulsory evacuation of border villages.",
 ]
+# sentences naming people and small villages, made up per report: a feed's vocabulary grows
+NEWS_NAMES = [
+    "“We heard the first explosions before dawn,” said {person}, a resident who drove his family "
+    "out of {p} later that morning.",
+    "{person}, a spokesman for the regional administration, said {n} drones had been shot down and "
+    "that debris had damaged a school.",
+    "Shells also hit the village of {village}, {n} kilometres from the border, according to local "
+    "channels, which posted photographs of burning barns.",
+    "Local officials named the dead man as {person}, a {age}-year-old tractor driver from {village}.",
+]
+FIRST_NAMES = ["Ivan", "Olena", "Serhiy", "Tetiana", "Mykola", "Anna", "Dmitry", "Yulia", "Oleksandr",
+               "Irina", "Vasyl", "Natalia", "Andriy", "Svetlana", "Pavlo", "Galina"]
+SYLLABLES = (["Kov", "Pet", "Shev", "Bon", "Mel", "Tar", "Hry", "Lys", "Zin", "Dan", "Bur", "Sav"],
+             ["al", "ren", "chen", "dar", "ysh", "ov", "ul", "ak"],
+             ["enko", "chuk", "ov", "ova", "sky", "yak", "in", "ets"])
+VILLAGE_SYLLABLES = (["Novo", "Staro", "Verkh", "Nyzh", "Zelen", "Kamen", "Pisch", "Bilo", "Chervon", "Mal"],
+                     ["hor", "yar", "dol", "lis", "pol", "rich", "ozer", "bor"],
+                     ["ivka", "ivske", "ne", "ka", "ovo", "yne", "ets"])
+
+
+def _made_up(rnd: random.Random, parts: tuple[list[str], ...]) -> str:
+    return "".join(rnd.choice(p) for p in parts)
+
+
 RU_LOCATIVE = ["Грайвороне", "Шебекино", "Белгородской области", "Козинке", "Новой Таволжанке", "Судже"]
 UK_NOMINATIVE = ["Вовчанськ", "Куп'янськ", "Липці", "Харків", "Ізюм"]
 
@@ -73,10 +99,13 @@ def _news_text(rnd: random.Random) -> str:
     parts: list[str] = []
     while sum(len(s) + 1 for s in parts) < 3800:
         roll = rnd.random()
-        pool = NEWS_NO_PLACE if roll < 0.45 else NEWS_ONE_PLACE if roll < 0.85 else NEWS_TWO_PLACES
+        pool = (NEWS_NO_PLACE if roll < 0.4 else NEWS_ONE_PLACE if roll < 0.75 else NEWS_TWO_PLACES if roll < 0.87
+                else NEWS_NAMES)
         p, q = rnd.sample(PLACES, 2)
-        parts.append(rnd.choice(pool).format(p=p, q=q, d=rnd.choice(DAYS), r=rnd.choice(RU_LOCATIVE),
-                                             u=rnd.choice(UK_NOMINATIVE)))
+        parts.append(rnd.choice(pool).format(
+            p=p, q=q, d=rnd.choice(DAYS), r=rnd.choice(RU_LOCATIVE), u=rnd.choice(UK_NOMINATIVE),
+            person=f"{rnd.choice(FIRST_NAMES)} {_made_up(rnd, SYLLABLES)}", village=_made_up(rnd, VILLAGE_SYLLABLES),
+            n=rnd.randint(2, 70), age=rnd.randint(19, 78)))
     return " ".join(parts)
 
 

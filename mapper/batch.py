@@ -94,12 +94,13 @@ _PIPELINES: dict[str, object] = {}
 
 
 def _pipeline(gazetteer_path: str):
-    """One pipeline per process and gazetteer (a Dask worker keeps it between tasks)."""
+    """One pipeline per process and gazetteer (a Dask worker keeps it between tasks). Name keys
+    are loaded into memory only once the worker has probed enough of them to make it pay."""
     p = _PIPELINES.get(gazetteer_path)
     if p is None:
         from .pipeline import Pipeline
 
-        p = _PIPELINES[gazetteer_path] = Pipeline(gazetteer_path, preload=True)
+        p = _PIPELINES[gazetteer_path] = Pipeline(gazetteer_path, preload="auto")
     return p
 
 

@@ -40,7 +40,7 @@ class ReportResult:
 
 
 class Pipeline:
-    def __init__(self, gazetteer: Gazetteer | str | os.PathLike | None = None, *, preload: bool = False) -> None:
+    def __init__(self, gazetteer: Gazetteer | str | os.PathLike | None = None, *, preload: bool | str = False) -> None:
         self.gazetteer = gazetteer if isinstance(gazetteer, Gazetteer) else open_gazetteer(gazetteer)
         self.recognizer = Recognizer(self.gazetteer, preload=preload)
         self.resolver = Resolver(self.gazetteer)

@@ -6,9 +6,10 @@ against the gazetteer, longest first. Each span is then accepted or rejected wit
 organisation names (Kyiv Post), people (governor Gladkov), actors (Moscow's official line),
 common words that are also village names.
 
-Probing walks the key prefixes of capitalised tokens against the gazetteer's B-tree (or an
-in-memory key set in batch mode). On a 4 KB report that is ~200 probes, cheaper than loading an
-Aho-Corasick automaton of 265,000 names (0.5 s from a pickle, 0.5 s to build) for one report.
+Probing walks the key prefixes of capitalised words against the gazetteer's B-tree (or an
+in-memory key set once a process has probed enough). On a 4 KB report that is ~200 probes,
+cheaper than loading an Aho-Corasick automaton of 265,000 names (0.5 s from a pickle, 0.5 s to
+build) for one report.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left
+from itertools import accumulate, compress
 from dataclasses import dataclass
 from functools import cached_property
-from typing import NamedTuple
 from importlib.resources import files
 
 from gazetteer import Gazetteer, fold_token
@@ -46,8 +47,51 @@ _POSSESSIVE_RE = re.compile(r"^(.*\w)['’ʼ]s$", re.I)
 _SMALL_WORDS = {"to", "be", "of", "the", "in", "a", "an", "and", "for", "on", "at", "by", "is", "as", "but"}
 
 
-def _title_runs(toks: list["Token"], text: str) -> set[int]:
-    """Indices of tokens inside a Title Case run of four or more capitalised words
+class Tokens:
+    """The words of a report as parallel tuples, one entry per word, indexed by word number.
+
+    Not one object per word: a 4 KB report has ~600 words, and building them one by one in a
+    Python loop cost 0.4 ms, a third of recognition. Here the regex split, the offsets
+    (``accumulate``) and the per-word facts (a dict of words already seen, transposed by
+    ``zip``) are all C-level passes: 0.24 ms. No library tokenizer gives offsets and our folded
+    keys together; spaCy's or NLTK's would cost more than the whole pipeline.
+    """
+
+    __slots__ = ("text", "words", "start", "end", "key", "possessive", "lower", "caps", "gaps")
+
+    def __init__(self, text: str) -> None:
+        parts = _SPLIT_RE.split(text)  # [gap, word, gap, word, ..., gap]
+        offsets = list(accumulate(map(len, parts)))
+        raw = parts[1::2]
+        infos = list(map(_WORDS.get, raw))
+        if None in infos:
+            infos = [info or _word(w) for info, w in zip(infos, raw)]
+        self.text = text
+        self.gaps = parts[0::2]  # gaps[k]: the text between word k-1 and word k (the raw words)
+        self.start = offsets[0:-1:2]
+        if infos:
+            self.words, self.key, self.possessive, self.lower, self.caps = zip(*infos)
+        else:
+            self.words = self.key = self.possessive = self.lower = self.caps = ()
+        self.end = offsets[1::2]
+        if True in self.possessive:  # "Moscow's" is the word "Moscow": its end moves back
+            for k in compress(range(len(raw)), self.possessive):
+                self.end[k] = self.start[k] + len(self.words[k])
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def spaced(self, k: int) -> bool:
+        """Are words k and k+1 separated by nothing but spaces on one line?"""
+        gap = self.gaps[k + 1]
+        return bool(gap) and not self.possessive[k] and gap.isspace() and "\n" not in gap
+
+    def phrase(self, i: int, j: int) -> str:
+        return " ".join(self.words[i:j + 1])
+
+
+def _title_runs(tk: Tokens, lo: int, hi: int) -> set[int]:
+    """Indices of words inside a Title Case run of four or more capitalised words
     ("Belgorod Incursion Appears to be Over"): a headline, not a person's or firm's name."""
     out: set[int] = set()
     run: list[int] = []
@@ -57,50 +101,33 @@ def _title_runs(toks: list["Token"], text: str) -> set[int]:
         if caps >= 4:
             out.update(run)
 
-    for k, t in enumerate(toks):
-        joined = k == 0 or "\n" not in text[toks[k - 1].end:t.start]
-        if t.capitalised and joined:
+    for k in range(lo, hi):
+        joined = k == lo or "\n" not in tk.gaps[k]
+        if tk.caps[k] and joined:
             run.append(k)
             caps += 1
-        elif t.lower in _SMALL_WORDS and run and joined:
+        elif tk.lower[k] in _SMALL_WORDS and run and joined:
             run.append(k)
         else:
             close()
-            run, caps = ([k], 1) if t.capitalised else ([], 0)
+            run, caps = ([k], 1) if tk.caps[k] else ([], 0)
     close()
     return out
 
 
 class _TitleCase:
-    """Is token i in Title Case (a headline, not a name)? Worked out only if a rule asks."""
+    """Is word i in Title Case (a headline, not a name)? Worked out only if a rule asks."""
 
-    def __init__(self, toks: list["Token"], text: str) -> None:
-        self.toks, self.text, self.runs = toks, text, None
+    def __init__(self, tk: Tokens, lo: int, hi: int) -> None:
+        self.tk, self.lo, self.hi, self.runs = tk, lo, hi, None
 
     def __call__(self, i: int) -> bool:
         if self.runs is None:
-            long_words = [t for t in self.toks if len(t.text) >= 4]
-            headline = len(long_words) >= 6 and len([t for t in long_words if t.capitalised]) >= 0.6 * len(long_words)
-            self.runs = set(range(len(self.toks))) if headline else _title_runs(self.toks, self.text)
+            tk, lo, hi = self.tk, self.lo, self.hi
+            long_words = [k for k in range(lo, hi) if len(tk.words[k]) >= 4]
+            headline = len(long_words) >= 6 and sum(tk.caps[k] for k in long_words) >= 0.6 * len(long_words)
+            self.runs = set(range(lo, hi)) if headline else _title_runs(tk, lo, hi)
         return i in self.runs
-
-
-def text_gap_is_space(a: "Token", b: "Token", text: str) -> bool:
-    gap = text[a.end:b.start]
-    return bool(gap) and gap.isspace() and "\n" not in gap
-
-
-class Token(NamedTuple):
-    """A word of the report. A NamedTuple, not a frozen dataclass: a report has hundreds of
-    tokens, and a frozen dataclass costs 1.3 us to create against 0.2 us for a tuple."""
-
-    text: str
-    start: int
-    end: int
-    key: str
-    possessive: bool = False
-    lower: str = ""  # precomputed: these are read thousands of times per report
-    capitalised: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,25 +170,28 @@ class Lexicon:
             self._by_last[name] = by_last
             self.last_words[name] = frozenset(single | set(by_last))
 
-    def before(self, table: str, toks: list[Token], i: int) -> str | None:
-        """The entry of ``table`` that ends right before token ``i`` (one word or a phrase)."""
-        if i <= 0:
+    def before(self, table: str, tk: Tokens, i: int, lo: int) -> str | None:
+        """The entry of ``table`` that ends right before word ``i`` (one word or a phrase),
+        within the sentence that starts at word ``lo``."""
+        if i <= lo:
             return None
-        last = toks[i - 1].lower
+        lower = tk.lower
+        last = lower[i - 1]
         if last not in self.last_words[table]:
             return None
         for ph in self._by_last[table].get(last, ()):
             n = len(ph)
-            if i >= n and all(toks[i - n + k].lower == ph[k] for k in range(n - 1)):
+            if i - n >= lo and all(lower[i - n + k] == ph[k] for k in range(n - 1)):
                 return " ".join(ph)
         return last if last in getattr(self, table) else None
 
-    def after(self, table: str, toks: list[Token], j: int) -> str | None:
-        if j + 1 < len(toks) and toks[j + 1].lower in getattr(self, table):
-            return toks[j + 1].lower
+    def after(self, table: str, tk: Tokens, j: int, hi: int) -> str | None:
+        """The entry of ``table`` that starts right after word ``j``, before word ``hi``."""
+        if j + 1 < hi and tk.lower[j + 1] in getattr(self, table):
+            return tk.lower[j + 1]
         for ph in getattr(self, table + "_phrases"):
             n = len(ph)
-            if tuple(t.lower for t in toks[j + 1:j + 1 + n]) == ph:
+            if tk.lower[j + 1:min(j + 1 + n, hi)] == ph:
                 return " ".join(ph)
         return None
 
@@ -202,10 +232,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
 _WORDS: dict[str, tuple[str, str, bool, str, bool]] = {}  # word -> (text, key, possessive, lower, caps)
 
 
 def _word(raw: str) -> tuple[str, str, bool, str, bool]:
+    """What recognition needs to know of a word, worked out once per process: reports repeat
+    their words, and a dict hit is ~20x cheaper than folding."""
     word, possessive = raw, False
     if ("'" in word or "’" in word or "ʼ" in word) and not is_cyrillic(word):
         pm = _POSSESSIVE_RE.match(word)
@@ -217,37 +250,34 @@ def _word(raw: str) -> tuple[str, str, bool, str, bool]:
     return info
 
 
-def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """The words of ``text[start:end]``. Reports repeat their words, so a word's key, case and
-    possessive form are worked out once per process (a dict hit is ~20x cheaper than folding)."""
-    out = []
-    new = tuple.__new__
-    words = _WORDS
-    for m in TOKEN_RE.finditer(text, start, len(text) if end is None else end):
-        raw = m.group()
-        info = words.get(raw) or _word(raw)
-        s0 = m.start()
-        out.append(new(Token, (info[0], s0, s0 + len(info[0]), info[1], info[2], info[3], info[4])))
-    return out
+def tokenize(text: str) -> Tokens:
+    return Tokens(text)
 
 
 class Recognizer:
     """Finds place-name spans with the names of one gazetteer.
 
-    ``preload=True`` loads every key into memory (0.2 s) for fast batches; otherwise each probe
-    is an indexed SQLite query, which is faster for one report.
+    Probes go to the gazetteer's SQLite index (~5 us each, cached), which is what one report
+    wants. ``preload=True`` loads every key into memory instead (0.5 s), which pays only when
+    a process meets tens of thousands of distinct words; ``preload="auto"`` (batches) starts
+    with the index and loads the keys once it has made ``AUTO_PRELOAD_AFTER`` probes, so a
+    4,000-report batch never pays the load and a million-report one pays it once.
     """
 
     MAX_TOKENS = 6
+    AUTO_PRELOAD_AFTER = 50_000  # ~0.25 s of index probes: about half what the load costs
 
-    def __init__(self, gazetteer: Gazetteer, *, lexicon: Lexicon | None = None, preload: bool = False) -> None:
+    def __init__(self, gazetteer: Gazetteer, *, lexicon: Lexicon | None = None,
+                 preload: bool | str = False) -> None:
         self.gaz = gazetteer
         self.lex = lexicon or Lexicon()
         self._keys: frozenset[str] | None = None
         self._prefixes: frozenset[str] | None = None
         self._probe_cache: dict[str, tuple[bool, bool]] = {}
         self._fuzzy_cache: dict[str, tuple[str, str] | None] = {}
-        if preload:
+        self._auto = preload == "auto"
+        self._probes = 0
+        if preload is True:
             self.preload()
 
     def preload(self) -> None:
@@ -258,10 +288,14 @@ class Recognizer:
             for n in range(1, len(parts)):
                 prefixes.add(" ".join(parts[:n]))
         self._keys, self._prefixes = keys, frozenset(prefixes)
+        self._probe_cache.clear()
 
     @cached_property
     def _con(self):
         return self.gaz._con
+
+    _PROBE_SQL = ("SELECT EXISTS(SELECT 1 FROM names WHERE key=?), "
+                  "EXISTS(SELECT 1 FROM names WHERE key > ? AND key < ?)")
 
     def probe(self, key: str) -> tuple[bool, bool]:
         """(is a name key, is the prefix of a longer name key)."""
@@ -269,32 +303,36 @@ class Recognizer:
             return key in self._keys, key in self._prefixes  # type: ignore[operator]
         hit = self._probe_cache.get(key)
         if hit is None:
-            is_key = self._con.execute("SELECT 1 FROM names WHERE key=? LIMIT 1", (key,)).fetchone() is not None
-            is_prefix = self._con.execute(
-                "SELECT 1 FROM names WHERE key > ? AND key < ? LIMIT 1", (key + " ", key + " \uffff")
-            ).fetchone() is not None
-            hit = (is_key, is_prefix)
+            is_key, is_prefix = self._con.execute(self._PROBE_SQL, (key, key + " ", key + " \uffff")).fetchone()
+            hit = (bool(is_key), bool(is_prefix))
             if len(self._probe_cache) < 200_000:
                 self._probe_cache[key] = hit
+            self._probes += 1
+            if self._auto and self._probes >= self.AUTO_PRELOAD_AFTER:
+                self._auto = False
+                self.preload()
         return hit
 
     # -- matching ---------------------------------------------------------------------------
-    def _spans(self, toks: list[Token], text: str, need_caps: bool) -> list[tuple[int, int, str]]:
+    def _spans(self, tk: Tokens, heads, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Name spans (i, j, key) among words lo..hi-1, probing from each of ``heads``."""
         found = []
-        for i, t in enumerate(toks):
-            if need_caps and not t.capitalised:
-                continue
-            key, j = t.key, i
+        keys, possessive, gaps, probe = tk.key, tk.possessive, tk.gaps, self.probe
+        longest = self.MAX_TOKENS
+        for i in heads:
+            key, j = keys[i], i
             while True:
-                is_key, is_prefix = self.probe(key)
+                is_key, is_prefix = probe(key)
                 if is_key:
                     found.append((i, j, key))
-                if not is_prefix or j + 1 >= len(toks) or j - i + 1 >= self.MAX_TOKENS:
+                if not is_prefix or j + 1 >= hi or j - i + 1 >= longest:
                     break
-                if toks[j].possessive or not _GAP_OK_RE.match(text[toks[j].end:toks[j + 1].start]):
+                if possessive[j] or not _GAP_OK_RE.match(gaps[j + 1]):
                     break
                 j += 1
-                key = f"{key} {toks[j].key}"
+                key = f"{key} {keys[j]}"
+        if len(found) < 2:
+            return found
         # longest first, then leftmost; no overlaps
         found.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
         taken: set[int] = set()
@@ -308,13 +346,14 @@ class Recognizer:
 
     FUZZY_MIN_SCORE = 0.8
 
-    def _fuzzy(self, toks: list[Token], text: str, spans: list[tuple[int, int, str]],
+    def _fuzzy(self, tk: Tokens, lo: int, hi: int, spans: list[tuple[int, int, str]],
                reasons: dict[str, str]) -> list[tuple[int, int, str]]:
         """Misspelt names after a place cue ("in Popasana", "village of Malaya Rohan"): the
         longest run of 1-3 capitalised words that fuzzily matches a name replaces shorter exact
         matches inside it. Only after a cue, so ordinary capitalised words are not guessed at."""
         cue_ends = self.lex.last_words["fuzzy_cues"]
-        cued = [i for i in range(1, len(toks)) if toks[i].capitalised and toks[i - 1].lower in cue_ends]
+        caps, lower = tk.caps, tk.lower
+        cued = [i for i in range(lo + 1, hi) if caps[i] and lower[i - 1] in cue_ends]
         if not cued:
             return spans
         covered = {k: (a, b) for a, b, _ in spans for k in range(a, b + 1)}
@@ -322,17 +361,17 @@ class Recognizer:
         for i in cued:
             if i in covered and covered[i][1] > i:
                 continue  # already part of a multi-word name
-            if not self.lex.before("fuzzy_cues", toks, i):
+            if not self.lex.before("fuzzy_cues", tk, i, lo):
                 continue
             for n in (3, 2, 1):
                 j = i + n - 1
-                if j >= len(toks) or not all(toks[k].capitalised for k in range(i, j + 1)):
+                if j >= hi or not all(caps[k] for k in range(i, j + 1)):
                     continue
-                if any(not text_gap_is_space(toks[k], toks[k + 1], text) for k in range(i, j)):
+                if not all(tk.spaced(k) for k in range(i, j)):
                     continue
                 if n == 1 and i in covered:
                     break
-                phrase = " ".join(x.text for x in toks[i:j + 1])
+                phrase = tk.phrase(i, j)
                 if len(phrase) < 5:
                     continue
                 hit = self._fuzzy_lookup(phrase)
@@ -366,79 +405,80 @@ class Recognizer:
             idx.setdefault(ph[0], []).append(ph)
         return idx
 
-    def _org_spans(self, toks: list[Token]) -> list[tuple[int, int, str]]:
+    def _org_spans(self, tk: Tokens, lo: int, hi: int) -> list[tuple[int, int, str]]:
         out = []
-        lows = [t.lower for t in toks]
-        if self._org_index.keys().isdisjoint(lows):
+        lows = tk.lower[lo:hi]
+        index = self._org_index
+        if index.keys().isdisjoint(lows):
             return out
         for i, w in enumerate(lows):
-            for ph in self._org_index.get(w, ()):
+            for ph in index.get(w, ()):
                 n = len(ph)
-                if tuple(lows[i:i + n]) == ph:
-                    out.append((i, i + n - 1, " ".join(t.text for t in toks[i:i + n])))
+                if lows[i:i + n] == ph:
+                    out.append((lo + i, lo + i + n - 1, tk.phrase(lo + i, lo + i + n - 1)))
         return out
 
-    def _judge(self, toks: list[Token], i: int, j: int, key: str, text: str,
+    def _judge(self, tk: Tokens, lo: int, hi: int, i: int, j: int, key: str,
                orgs: list[tuple[int, int, str]], matched: set[int], in_title) -> tuple[str, str]:
-        """('place'|'rejected', reason) for the span of tokens i..j."""
+        """('place'|'rejected', reason) for the span of words i..j of the sentence lo..hi-1."""
         lex = self.lex
-        surface = " ".join(t.text for t in toks[i:j + 1])
+        words, lower, caps = tk.words, tk.lower, tk.caps
+        surface = tk.phrase(i, j)
         for a, b, name in orgs:
             if a <= j and i <= b:
                 return "rejected", f"organisation or media name: {name}"
-        nxt = toks[j + 1] if j + 1 < len(toks) else None
-        if nxt is not None and nxt.capitalised and nxt.lower in lex.org_suffixes and not toks[j].possessive:
-            return "rejected", f"part of an organisation name: {surface} {nxt.text}"
-        title = lex.before("person_titles", toks, i)
+        nxt = j + 1 if j + 1 < hi else None
+        if nxt is not None and caps[nxt] and lower[nxt] in lex.org_suffixes and not tk.possessive[j]:
+            return "rejected", f"part of an organisation name: {surface} {words[nxt]}"
+        title = lex.before("person_titles", tk, i, lo)
         if title:
             return "rejected", f"a person (after '{title}')"
-        if i >= 2 and toks[i - 1].capitalised and text_gap_is_space(toks[i - 1], toks[i], text):
-            title = lex.before("person_titles", toks, i - 1)
+        if i - lo >= 2 and caps[i - 1] and tk.spaced(i - 1):
+            title = lex.before("person_titles", tk, i - 1, lo)
             if title:  # "governor Vyacheslav Gladkov": the surname too
-                return "rejected", f"a person (after '{title} {toks[i - 1].text}')"
+                return "rejected", f"a person (after '{title} {words[i - 1]}')"
         cands = self.gaz.by_key(key)
         places = [c[0] for c in cands]
         if i == j and len(key) < 3:
             return "rejected", f"too short to be a place name on its own: {surface}"
-        if i == j and toks[i].text.isupper() and len(toks[i].text) <= 4:
+        if i == j and words[i].isupper() and len(words[i]) <= 4:
             return "rejected", f"an acronym: {surface}"
-        if i == j and (toks[i].lower in MONTHS or toks[i].lower in WEEKDAYS):
+        if i == j and (lower[i] in MONTHS or lower[i] in WEEKDAYS):
             return "rejected", f"a date word: {surface}"
         is_region_form = any(c[0].is_admin for c in cands) and " " in key
-        prev = toks[i - 1] if i > 0 else None
-        if (prev is not None and prev.capitalised and i == j and not is_region_form
-                and (i - 1) not in matched and prev.lower not in lex.locative
-                and not prev.lower.endswith(("ian", "ern", "ese", "ish"))
-                and prev.lower not in lex.person_titles
-                and i - 1 > 0 and not in_title(i)):
-            return "rejected", f"part of a longer proper name: {prev.text} {surface}"
-        if (nxt is not None and i == j and not is_region_form and nxt.capitalised
-                and (j + 1) not in matched and nxt.lower not in lex.facility_words
-                and text_gap_is_space(toks[j], nxt, text) and not in_title(i)):
-            return "rejected", f"part of a longer proper name: {surface} {nxt.text}"
-        if nxt is not None and nxt.lower in lex.actor_nouns and text_gap_is_space(toks[j], nxt, text):
-            return "rejected", f"actor, not a location: {surface} {nxt.text}"
+        prev = i - 1 if i > lo else None
+        if (prev is not None and caps[prev] and i == j and not is_region_form
+                and prev not in matched and lower[prev] not in lex.locative
+                and not lower[prev].endswith(("ian", "ern", "ese", "ish"))
+                and lower[prev] not in lex.person_titles
+                and prev > lo and not in_title(i)):
+            return "rejected", f"part of a longer proper name: {words[prev]} {surface}"
+        if (nxt is not None and i == j and not is_region_form and caps[nxt]
+                and nxt not in matched and lower[nxt] not in lex.facility_words
+                and tk.spaced(j) and not in_title(i)):
+            return "rejected", f"part of a longer proper name: {surface} {words[nxt]}"
+        if nxt is not None and lower[nxt] in lex.actor_nouns and tk.spaced(j):
+            return "rejected", f"actor, not a location: {surface} {words[nxt]}"
         # actors: capitals and countries standing for their governments
         symbolic = [p for p in places if p.feature_code in ("PPLC", "PCLI")]
-        located = lex.before("locative", toks, i)
+        located = lex.before("locative", tk, i, lo)
         if symbolic and not located:
             capital = any(p.feature_code == "PPLC" for p in symbolic)
-            if capital and toks[j].possessive:
-                follower = nxt.lower if nxt else ""
+            if capital and tk.possessive[j]:
+                follower = lower[nxt] if nxt is not None else ""
                 if follower not in lex.possessive_place_words:
-                    return "rejected", f"actor, not a location: {surface}'s {nxt.text if nxt else ''}".strip()
-            after = lex.after("actor_after", toks, j)
-            if after and not toks[j].possessive:
+                    return "rejected", f"actor, not a location: {surface}'s {words[nxt] if nxt is not None else ''}".strip()
+            after = lex.after("actor_after", tk, j, hi)
+            if after and not tk.possessive[j]:
                 return "rejected", f"actor, not a location: {surface} {after}"
-            before = lex.before("actor_before", toks, i)
+            before = lex.before("actor_before", tk, i, lo)
             if capital and before in ("by", "with", "against"):
                 return "rejected", f"actor, not a location: {before} {surface}"
         # a frequent word ("School", "Tank", "All") needs a place cue before it, unless a
         # place is spelled exactly so and is no common word itself (Moscow, Kharkiv)
         if cands and (all(c[3] for c in cands) or (key in self.gaz.common_keys and not any(
                 not c[3] and c[1].casefold() == surface.casefold() for c in cands))):
-            cue = lex.before("locative", toks, i)
-            if not cue:
+            if not located:
                 return "rejected", f"common word, no place cue before it: {surface}"
         return "place", ""
 
@@ -451,32 +491,37 @@ class Recognizer:
         sents = split_sentences(masked)
         boiler = set()
         mentions: list[Mention] = []
-        all_toks = tokenize(masked)
-        # every token starts with a letter; lower-case text ("in kozinka") is read without caps
-        need_caps = sum(t.capitalised for t in all_toks) >= 0.03 * max(1, len(all_toks))
-        starts = [t.start for t in all_toks]
+        tk = tokenize(masked)
+        n = len(tk)
+        # every word starts with a letter; lower-case text ("in kozinka") is read without caps
+        need_caps = sum(tk.caps) >= 0.03 * max(1, n)
+        heads = list(compress(range(n), tk.caps)) if need_caps else range(n)
+        starts = tk.start
         fuzzy_keys: dict[str, str] = {}  # key -> "fuzzy match for X"
+        near_after = self.lex.near_after
+        lo = 0
         for si, (s, e) in enumerate(sents):
             if self._boilerplate_re.match(masked[s:e].lstrip()[:60].lower()):
                 boiler.add(si)
-            toks = all_toks[bisect_left(starts, s):bisect_left(starts, e)]
-            if not toks:
+            lo = bisect_left(starts, s, lo)
+            hi = bisect_left(starts, e, lo)
+            if lo == hi:
                 continue
-            spans = self._fuzzy(toks, masked, self._spans(toks, masked, need_caps), fuzzy_keys)
+            h0 = bisect_left(heads, lo)
+            spans = self._fuzzy(tk, lo, hi, self._spans(tk, heads[h0:bisect_left(heads, hi, h0)], lo, hi), fuzzy_keys)
             if not spans:
                 continue
-            orgs = self._org_spans(toks)
+            orgs = self._org_spans(tk, lo, hi)
             matched = {k for a, b, _ in spans for k in range(a, b + 1)}
-            in_title = _TitleCase(toks, masked)
+            in_title = _TitleCase(tk, lo, hi)
             for i, j, key in spans:
-                role, reason = self._judge(toks, i, j, key, masked, orgs, matched, in_title)
+                role, reason = self._judge(tk, lo, hi, i, j, key, orgs, matched, in_title)
                 if role == "place" and si in boiler:
                     role, reason = "rejected", "in a sidebar or teaser, not the report"
-                near = bool(self.lex.before("near", toks, i)) or (
-                    j + 1 < len(toks) and toks[j + 1].lower in self.lex.near_after)
+                near = bool(self.lex.before("near", tk, i, lo)) or (j + 1 < hi and tk.lower[j + 1] in near_after)
                 if role == "place" and key in fuzzy_keys:
                     reason = fuzzy_keys[key]
-                mentions.append(Mention(text=text[toks[i].start:toks[j].end], start=toks[i].start,
-                                        end=toks[j].end, key=key, sentence=si, role=role,
+                a, b = starts[i], tk.end[j]
+                mentions.append(Mention(text=text[a:b], start=a, end=b, key=key, sentence=si, role=role,
                                         reason=reason, near=near))
         return Recognition(masked, tuple(sents), tuple(mentions), tuple(mspans), frozenset(boiler))

@@ -96,3 +96,31 @@ def test_misspelling_after_a_place_cue_is_matched_fuzzily(rec):
 
 def test_all_lowercase_posts_still_find_places(rec):
     assert "kharkiv" in accepted(rec, "explosions in kharkiv tonight, shelling near vovchansk")
+
+
+def test_words_keep_their_offsets_and_possessives_end_at_the_name():
+    from mapper.recognize import tokenize
+
+    text = "Moscow's line: shelling near Kozinka’s school, 3 km; l'Aquila.\nВ Грайвороне"
+    tk = tokenize(text)
+    assert tk.words == ("Moscow", "line", "shelling", "near", "Kozinka", "school", "km", "l'Aquila", "В",
+                        "Грайвороне")
+    assert [text[a:b] for a, b in zip(tk.start, tk.end)] == list(tk.words)
+    assert tk.possessive[0] and tk.possessive[4] and not any(tk.possessive[5:])
+    assert not tk.spaced(0)  # "Moscow's line": the 's is between them
+    assert tk.spaced(3) and not tk.spaced(7)  # "near Kozinka"; the line break before "В"
+    assert tk.key[-1] == "грайворон"
+
+
+def test_index_probes_memory_keys_and_the_automatic_switch_agree(gaz, seed_report):
+    texts = [seed_report.text, "Explosions in kharkiv tonight, shelling near vovchansk",
+             "В Грайвороне и Белгородской области слышны взрывы"]
+    by_index = Recognizer(gaz)
+    in_memory = Recognizer(gaz, preload=True)
+    auto = Recognizer(gaz, preload="auto")
+    auto.AUTO_PRELOAD_AFTER = 5
+    for text in texts:
+        expected = by_index.recognize(text)
+        assert in_memory.recognize(text) == expected
+        assert auto.recognize(text) == expected
+    assert auto._keys is not None and by_index._keys is None  # the switch happened, once needed
