@@ -159,6 +159,12 @@ _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"\d{4}")  # every full date states its year
 
 
+# Every rule's regex has a word boundary right before each of these substrings, so a substring
+# counts only at the start of a word ("wed" in "showed" wakes no weekday rule); "overnight" and
+# "вночі" put these two inside a word.
+_INSIDE_WORDS = frozenset({"night", "dot"})
+
+
 @lru_cache(maxsize=1)
 def _trigger_automaton():
     import ahocorasick
@@ -169,15 +175,20 @@ def _trigger_automaton():
             tags.setdefault(sub, set()).add(tag)
     auto = ahocorasick.Automaton()
     for sub, ts in tags.items():
-        auto.add_word(sub, frozenset(ts))
+        auto.add_word(sub, (len(sub), frozenset(ts - _INSIDE_WORDS), frozenset(ts & _INSIDE_WORDS)))
     auto.make_automaton()
     return auto
 
 
 def _tags(low: str, has_digit: bool) -> set[str]:
     out: set[str] = {"digit"} if has_digit else set()
-    for _end, ts in _trigger_automaton().iter(low):
-        out |= ts
+    for end, (n, at_start, anywhere) in _trigger_automaton().iter(low):
+        if anywhere:
+            out |= anywhere
+        if at_start and not at_start <= out:
+            start = end - n + 1
+            if start == 0 or not low[start - 1].isalnum():
+                out |= at_start
     return out
 
 

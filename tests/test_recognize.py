@@ -1,6 +1,8 @@
 """Recognition: which spans of a report name places, and why the others do not."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mapper.recognize import Recognizer
 
@@ -124,3 +126,25 @@ def test_index_probes_memory_keys_and_the_automatic_switch_agree(gaz, seed_repor
         assert in_memory.recognize(text) == expected
         assert auto.recognize(text) == expected
     assert auto._keys is not None and by_index._keys is None  # the switch happened, once needed
+
+
+def _sentences_by_full_scan(text):
+    """The specification of split_sentences: every match of the sentence-end pattern."""
+    from mapper.recognize import _SENT_END_RE
+
+    out, pos = [], 0
+    for m in _SENT_END_RE.finditer(text):
+        if text[pos:m.start()].strip():
+            out.append((pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        out.append((pos, len(text)))
+    return out
+
+
+@given(st.text(alphabet=list("ab .!?…:\n\"”»'’)“«([ ABZ09-•*#>\t") + ["А", "ё"], max_size=40))
+@settings(max_examples=3000, deadline=None)
+def test_sentence_ends_are_those_of_a_full_scan(text):
+    from mapper.recognize import split_sentences
+
+    assert split_sentences(text) == _sentences_by_full_scan(text)

@@ -94,3 +94,13 @@ def test_letters_that_change_length_when_lower_cased_keep_the_offsets():
     [(pos, ref)] = expressions(sentence, dt.date(2023, 5, 23))
     assert sentence[pos:pos + len(ref.expression)] == "yesterday"
     assert ref.date == dt.date(2023, 5, 22)
+
+
+def test_rule_triggers_count_at_word_starts_except_night():
+    from mapper.timeline import _tags
+
+    assert "wd" not in _tags("footage showed the strike, as allowed", False)  # 'wed' inside words
+    assert "mon" not in _tags("the remarkable damage", False)  # 'mar'
+    assert "wd" in _tags("on wednesday", False) and "mon" in _tags("on 3 march", False)
+    assert "night" in _tags("shelled overnight", False) and "night" in _tags("обстріляли вночі", False)
+    assert resolve_sentence("Footage showed the strike overnight", D(2023, 5, 23)).date == D(2023, 5, 22)
