@@ -20,6 +20,7 @@ from bisect import bisect_left
 from itertools import accumulate, compress
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 from importlib.resources import files
 
 from gazetteer import Gazetteer, fold_token
@@ -91,44 +92,35 @@ class Tokens:
         return " ".join(self.words[i:j + 1])
 
 
-def _title_runs(tk: Tokens, lo: int, hi: int) -> set[int]:
-    """Indices of words inside a Title Case run of four or more capitalised words
-    ("Belgorod Incursion Appears to be Over"): a headline, not a person's or firm's name."""
-    out: set[int] = set()
-    run: list[int] = []
-    caps = 0
-
-    def close() -> None:
-        if caps >= 4:
-            out.update(run)
-
-    for k in range(lo, hi):
-        joined = k == lo or "\n" not in tk.gaps[k]
-        if tk.caps[k] and joined:
-            run.append(k)
-            caps += 1
-        elif tk.lower[k] in _SMALL_WORDS and run and joined:
-            run.append(k)
-        else:
-            close()
-            run, caps = ([k], 1) if tk.caps[k] else ([], 0)
-    close()
-    return out
-
-
 class _TitleCase:
-    """Is word i in Title Case (a headline, not a name)? Worked out only if a rule asks."""
+    """Is word i inside a Title Case run of four or more capitalised words ("Belgorod Incursion
+    Appears to be Over"), or in a sentence that is a headline? Then it is a headline's word, not
+    part of a person's or firm's name. A run is a line's stretch of capitalised words and small
+    words ("to", "of"), from its first capitalised word on. Worked out only if a rule asks, and
+    only around word i: a scan of the whole sentence cost more than judging the span."""
 
     def __init__(self, tk: Tokens, lo: int, hi: int) -> None:
-        self.tk, self.lo, self.hi, self.runs = tk, lo, hi, None
+        self.tk, self.lo, self.hi, self.headline = tk, lo, hi, None
+
+    def _runnable(self, k: int) -> bool:
+        return self.tk.caps[k] or self.tk.lower[k] in _SMALL_WORDS
 
     def __call__(self, i: int) -> bool:
-        if self.runs is None:
-            tk, lo, hi = self.tk, self.lo, self.hi
-            long_words = [k for k in range(lo, hi) if len(tk.words[k]) >= 4]
-            headline = len(long_words) >= 6 and sum(tk.caps[k] for k in long_words) >= 0.6 * len(long_words)
-            self.runs = set(range(lo, hi)) if headline else _title_runs(tk, lo, hi)
-        return i in self.runs
+        tk, lo, hi = self.tk, self.lo, self.hi
+        if self.headline is None:
+            long_caps = [c for w, c in zip(tk.words[lo:hi], tk.caps[lo:hi]) if len(w) >= 4]
+            self.headline = len(long_caps) >= 6 and sum(long_caps) >= 0.6 * len(long_caps)
+        if self.headline:
+            return True
+        if not self._runnable(i):
+            return False
+        gaps, a, b = tk.gaps, i, i
+        while a > lo and "\n" not in gaps[a] and self._runnable(a - 1):
+            a -= 1
+        while b + 1 < hi and "\n" not in gaps[b + 1] and self._runnable(b + 1):
+            b += 1
+        caps = tk.caps
+        return sum(caps[a:b + 1]) >= 4 and i >= caps.index(True, a, b + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +258,15 @@ def tokenize(text: str) -> Tokens:
     return Tokens(text)
 
 
+class _KeyFacts(NamedTuple):
+    region_form: bool  # an admin region's name of two or more words ("Belgorod region")
+    symbolic: bool  # a capital or a country: may stand for its government
+    capital: bool
+    all_common: bool  # every place so named is spelled like a common word
+    common_key: bool  # the key is a frequent word in some language
+    plain_spellings: frozenset[str]  # casefolded spellings that are no common word
+
+
 class Recognizer:
     """Finds place-name spans with the names of one gazetteer.
 
@@ -287,6 +288,7 @@ class Recognizer:
         self._prefixes: frozenset[str] | None = None
         self._probe_cache: dict[str, tuple[bool, bool]] = {}
         self._fuzzy_cache: dict[str, tuple[str, str] | None] = {}
+        self._facts: dict[str, _KeyFacts] = {}
         self._auto = preload == "auto"
         self._probes = 0
         if preload is True:
@@ -300,7 +302,6 @@ class Recognizer:
             for n in range(1, len(parts)):
                 prefixes.add(" ".join(parts[:n]))
         self._keys, self._prefixes = keys, frozenset(prefixes)
-        self._probe_cache.clear()
 
     @cached_property
     def _con(self):
@@ -310,19 +311,21 @@ class Recognizer:
                   "EXISTS(SELECT 1 FROM names WHERE key > ? AND key < ?)")
 
     def probe(self, key: str) -> tuple[bool, bool]:
-        """(is a name key, is the prefix of a longer name key)."""
-        if self._keys is not None:
-            return key in self._keys, key in self._prefixes  # type: ignore[operator]
+        """(is a name key, is the prefix of a longer name key), remembered for the process."""
         hit = self._probe_cache.get(key)
-        if hit is None:
+        if hit is not None:
+            return hit
+        if self._keys is not None:
+            hit = (key in self._keys, key in self._prefixes)  # type: ignore[operator]
+        else:
             is_key, is_prefix = self._con.execute(self._PROBE_SQL, (key, key + " ", key + " \uffff")).fetchone()
             hit = (bool(is_key), bool(is_prefix))
-            if len(self._probe_cache) < 200_000:
-                self._probe_cache[key] = hit
             self._probes += 1
             if self._auto and self._probes >= self.AUTO_PRELOAD_AFTER:
                 self._auto = False
                 self.preload()
+        if len(self._probe_cache) < 200_000:
+            self._probe_cache[key] = hit
         return hit
 
     # -- matching ---------------------------------------------------------------------------
@@ -330,11 +333,12 @@ class Recognizer:
         """Name spans (i, j, key) among words lo..hi-1, probing from each of ``heads``."""
         found = []
         keys, possessive, gaps, probe = tk.key, tk.possessive, tk.gaps, self.probe
+        known = self._probe_cache.get
         longest = self.MAX_TOKENS
         for i in heads:
             key, j = keys[i], i
             while True:
-                is_key, is_prefix = probe(key)
+                is_key, is_prefix = known(key) or probe(key)
                 if is_key:
                     found.append((i, j, key))
                 if not is_prefix or j + 1 >= hi or j - i + 1 >= longest:
@@ -358,14 +362,14 @@ class Recognizer:
 
     FUZZY_MIN_SCORE = 0.8
 
-    def _fuzzy(self, tk: Tokens, lo: int, hi: int, spans: list[tuple[int, int, str]],
+    def _fuzzy(self, tk: Tokens, heads, lo: int, hi: int, spans: list[tuple[int, int, str]],
                reasons: dict[str, str]) -> list[tuple[int, int, str]]:
         """Misspelt names after a place cue ("in Popasana", "village of Malaya Rohan"): the
         longest run of 1-3 capitalised words that fuzzily matches a name replaces shorter exact
         matches inside it. Only after a cue, so ordinary capitalised words are not guessed at."""
         cue_ends = self.lex.last_words["fuzzy_cues"]
         caps, lower = tk.caps, tk.lower
-        cued = [i for i in range(lo + 1, hi) if caps[i] and lower[i - 1] in cue_ends]
+        cued = [i for i in heads if i > lo and caps[i] and lower[i - 1] in cue_ends]
         if not cued:
             return spans
         covered = {k: (a, b) for a, b, _ in spans for k in range(a, b + 1)}
@@ -417,28 +421,46 @@ class Recognizer:
             idx.setdefault(ph[0], []).append(ph)
         return idx
 
-    def _org_spans(self, tk: Tokens, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        out = []
-        lows = tk.lower[lo:hi]
-        index = self._org_index
-        if index.keys().isdisjoint(lows):
-            return out
-        for i, w in enumerate(lows):
-            for ph in index.get(w, ()):
+    def _org_at(self, tk: Tokens, lo: int, hi: int, i: int, j: int) -> str | None:
+        """The organisation or media name (Kyiv Post, Ria Novosti) of the sentence lo..hi-1 that
+        overlaps words i..j, if any: only the few words where such a name could start are
+        looked at, not the whole sentence."""
+        index, lower = self._org_index, tk.lower
+        for st in range(max(lo, i - self._org_longest + 1), j + 1):
+            for ph in index.get(lower[st], ()):
                 n = len(ph)
-                if lows[i:i + n] == ph:
-                    out.append((lo + i, lo + i + n - 1, tk.phrase(lo + i, lo + i + n - 1)))
-        return out
+                if st + n > i and st + n <= hi and lower[st:st + n] == ph:
+                    return tk.phrase(st, st + n - 1)
+        return None
+
+    @cached_property
+    def _org_longest(self) -> int:
+        return max((len(ph) for phs in self._org_index.values() for ph in phs), default=1)
+
+    def _key_facts(self, key: str) -> "_KeyFacts":
+        """What judging needs to know of the places named ``key``, once per key and process."""
+        cands = self.gaz.by_key(key)
+        codes = {c[0].feature_code for c in cands}
+        facts = _KeyFacts(
+            region_form=" " in key and any(c[0].is_admin for c in cands),
+            symbolic=bool(codes & {"PPLC", "PCLI"}), capital="PPLC" in codes,
+            all_common=bool(cands) and all(c[3] for c in cands),
+            common_key=bool(cands) and key in self.gaz.common_keys,
+            plain_spellings=frozenset(c[1].casefold() for c in cands if not c[3]))
+        if len(self._facts) > 200_000:
+            self._facts.clear()
+        self._facts[key] = facts
+        return facts
 
     def _judge(self, tk: Tokens, lo: int, hi: int, i: int, j: int, key: str,
-               orgs: list[tuple[int, int, str]], matched: set[int], in_title) -> tuple[str, str]:
+               matched: set[int], in_title) -> tuple[str, str]:
         """('place'|'rejected', reason) for the span of words i..j of the sentence lo..hi-1."""
         lex = self.lex
         words, lower, caps = tk.words, tk.lower, tk.caps
         surface = tk.phrase(i, j)
-        for a, b, name in orgs:
-            if a <= j and i <= b:
-                return "rejected", f"organisation or media name: {name}"
+        name = self._org_at(tk, lo, hi, i, j)
+        if name:
+            return "rejected", f"organisation or media name: {name}"
         nxt = j + 1 if j + 1 < hi else None
         if nxt is not None and caps[nxt] and lower[nxt] in lex.org_suffixes and not tk.possessive[j]:
             return "rejected", f"part of an organisation name: {surface} {words[nxt]}"
@@ -449,15 +471,14 @@ class Recognizer:
             title = lex.before("person_titles", tk, i - 1, lo)
             if title:  # "governor Vyacheslav Gladkov": the surname too
                 return "rejected", f"a person (after '{title} {words[i - 1]}')"
-        cands = self.gaz.by_key(key)
-        places = [c[0] for c in cands]
+        facts = self._facts.get(key) or self._key_facts(key)
         if i == j and len(key) < 3:
             return "rejected", f"too short to be a place name on its own: {surface}"
         if i == j and words[i].isupper() and len(words[i]) <= 4:
             return "rejected", f"an acronym: {surface}"
         if i == j and (lower[i] in MONTHS or lower[i] in WEEKDAYS):
             return "rejected", f"a date word: {surface}"
-        is_region_form = any(c[0].is_admin for c in cands) and " " in key
+        is_region_form = facts.region_form
         prev = i - 1 if i > lo else None
         if (prev is not None and caps[prev] and i == j and not is_region_form
                 and prev not in matched and lower[prev] not in lex.locative
@@ -472,10 +493,9 @@ class Recognizer:
         if nxt is not None and lower[nxt] in lex.actor_nouns and tk.spaced(j):
             return "rejected", f"actor, not a location: {surface} {words[nxt]}"
         # actors: capitals and countries standing for their governments
-        symbolic = [p for p in places if p.feature_code in ("PPLC", "PCLI")]
         located = lex.before("locative", tk, i, lo)
-        if symbolic and not located:
-            capital = any(p.feature_code == "PPLC" for p in symbolic)
+        if facts.symbolic and not located:
+            capital = facts.capital
             if capital and tk.possessive[j]:
                 follower = lower[nxt] if nxt is not None else ""
                 if follower not in lex.possessive_place_words:
@@ -488,8 +508,7 @@ class Recognizer:
                 return "rejected", f"actor, not a location: {before} {surface}"
         # a frequent word ("School", "Tank", "All") needs a place cue before it, unless a
         # place is spelled exactly so and is no common word itself (Moscow, Kharkiv)
-        if cands and (all(c[3] for c in cands) or (key in self.gaz.common_keys and not any(
-                not c[3] and c[1].casefold() == surface.casefold() for c in cands))):
+        if facts.all_common or (facts.common_key and surface.casefold() not in facts.plain_spellings):
             if not located:
                 return "rejected", f"common word, no place cue before it: {surface}"
         return "place", ""
@@ -520,14 +539,14 @@ class Recognizer:
             if lo == hi:
                 continue
             h0 = bisect_left(heads, lo)
-            spans = self._fuzzy(tk, lo, hi, self._spans(tk, heads[h0:bisect_left(heads, hi, h0)], lo, hi), fuzzy_keys)
+            hs = heads[h0:bisect_left(heads, hi, h0)]  # where names can start in this sentence
+            spans = self._fuzzy(tk, hs, lo, hi, self._spans(tk, hs, lo, hi), fuzzy_keys)
             if not spans:
                 continue
-            orgs = self._org_spans(tk, lo, hi)
             matched = {k for a, b, _ in spans for k in range(a, b + 1)}
             in_title = _TitleCase(tk, lo, hi)
             for i, j, key in spans:
-                role, reason = self._judge(tk, lo, hi, i, j, key, orgs, matched, in_title)
+                role, reason = self._judge(tk, lo, hi, i, j, key, matched, in_title)
                 if role == "place" and si in boiler:
                     role, reason = "rejected", "in a sidebar or teaser, not the report"
                 near = bool(self.lex.before("near", tk, i, lo)) or (j + 1 < hi and tk.lower[j + 1] in near_after)

@@ -87,6 +87,7 @@ class Resolver:
         # report-independent part of their scores, are worked out once per process.
         self._cand_cache: dict[tuple[str, str, bool], list[tuple[Place, float]]] = {}
         self._group_cache: dict[tuple, _Group] = {}
+        self._cand_sig: dict[int, tuple] = {}  # id of a cached candidate list -> its signature
 
     def _candidates(self, m: Mention) -> list[tuple[Place, float]]:
         fuzzy = m.reason.startswith("fuzzy")
@@ -103,7 +104,9 @@ class Resolver:
                 out[p.geonameid] = (p, s)
         if len(self._cand_cache) > 100_000:
             self._cand_cache.clear()
+            self._cand_sig.clear()
         self._cand_cache[ck] = hit = list(out.values())
+        self._cand_sig[id(hit)] = tuple(sorted((p.geonameid, round(ns, 4)) for p, ns in hit))
         return hit
 
     @staticmethod
@@ -128,8 +131,7 @@ class Resolver:
         """The candidates of a mention (with its context) as arrays; cached by signature."""
         import numpy as np
 
-        sig = (slot.mention.key, tuple(sorted((p.geonameid, round(ns, 4)) for p, ns in slot.cands)),
-               tuple(q.geonameid for q in slot.context))
+        sig = (slot.mention.key, self._cand_sig[id(slot.cands)], tuple(q.geonameid for q in slot.context))
         g = self._group_cache.get(sig)
         if g is None:
             places = [p for p, _ in slot.cands]

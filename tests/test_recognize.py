@@ -148,3 +148,41 @@ def test_sentence_ends_are_those_of_a_full_scan(text):
     from mapper.recognize import split_sentences
 
     assert split_sentences(text) == _sentences_by_full_scan(text)
+
+
+def _title_words_by_full_scan(tk, lo, hi):
+    """The specification of _TitleCase: a left-to-right scan of the sentence for runs."""
+    from mapper.recognize import _SMALL_WORDS
+
+    long_words = [k for k in range(lo, hi) if len(tk.words[k]) >= 4]
+    if len(long_words) >= 6 and sum(tk.caps[k] for k in long_words) >= 0.6 * len(long_words):
+        return set(range(lo, hi))
+    out, run, caps = set(), [], 0
+    for k in range(lo, hi):
+        joined = k == lo or "\n" not in tk.gaps[k]
+        if tk.caps[k] and joined:
+            run.append(k)
+            caps += 1
+        elif tk.lower[k] in _SMALL_WORDS and run and joined:
+            run.append(k)
+        else:
+            if caps >= 4:
+                out.update(run)
+            run, caps = ([k], 1) if tk.caps[k] else ([], 0)
+    if caps >= 4:
+        out.update(run)
+    return out
+
+
+@given(st.lists(st.sampled_from(["Belgorod", "Raid", "Ends", "to", "be", "of", "the", "village", "was",
+                                 "hit", "A", "Over"]), max_size=16),
+       st.lists(st.sampled_from([" ", " ", " ", "\n", ", "]), min_size=16, max_size=16),
+       st.integers(0, 3), st.integers(0, 3))
+@settings(max_examples=3000, deadline=None)
+def test_title_case_words_are_those_of_a_full_scan(words, gaps, skip_start, skip_end):
+    from mapper.recognize import _TitleCase, tokenize
+
+    tk = tokenize("".join(w + g for w, g in zip(words, gaps)))
+    lo, hi = min(skip_start, len(tk)), max(min(skip_start, len(tk)), len(tk) - skip_end)
+    in_title = _TitleCase(tk, lo, hi)
+    assert {i for i in range(lo, hi) if in_title(i)} == _title_words_by_full_scan(tk, lo, hi)
