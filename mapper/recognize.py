@@ -532,7 +532,10 @@ class Recognizer:
         near_after = self.lex.near_after
         lo = 0
         for si, (s, e) in enumerate(sents):
-            if self._boilerplate_re.match(masked[s:e].lstrip()[:60].lower()):
+            head = masked[s:min(e, s + 80)].lstrip()  # no copy of the whole sentence
+            if len(head) < 60 and s + 80 < e:
+                head = masked[s:e].lstrip()
+            if self._boilerplate_re.match(head[:60].lower()):
                 boiler.add(si)
             lo = bisect_left(starts, s, lo)
             hi = bisect_left(starts, e, lo)

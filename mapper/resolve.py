@@ -218,8 +218,8 @@ class Resolver:
             top = score == np.maximum.reduceat(score, starts)[seg]
             tpop = np.where(top, pop, -1.0)
             win = np.flatnonzero(top & (tpop == np.maximum.reduceat(tpop, starts)[seg]))
-            _, first = np.unique(seg[win], return_index=True)
-            choice = win[first].tolist()
+            wseg = seg[win]  # ascending: the first winner of each group is where its group starts
+            choice = win[np.flatnonzero(np.concatenate(([True], wseg[1:] != wseg[:-1])))].tolist()
             for (g, sl), i, o in zip(multi, choice, starts.tolist()):
                 for s in sl:
                     s.choice = g.places[i - o]
@@ -289,14 +289,11 @@ class _Context:
 
     @classmethod
     def of(cls, slots: list[_Slot]) -> "_Context":
+        """The regions and countries chosen so far. Names with one candidate are chosen before
+        the first round, so an unambiguous "Belgorod Oblast" counts from the start."""
         a1, cc = set(), set()
         for s in slots:
             p = s.choice
-            if p is None:
-                # unambiguous regions count even before the first round
-                regions = [q for q, _ in s.cands if q.feature_code in ("ADM1", "PCLI")]
-                if len(regions) == 1 and len(s.cands) == 1:
-                    p = regions[0]
             if p is None:
                 continue
             if p.feature_code == "ADM1":

@@ -94,3 +94,35 @@ def test_dask_engine_on_a_local_cluster_matches_local(tmp_path):
     key = lambda r: [(i.incident_id, i.place.geonameid, i.date) for i in r.incidents]  # noqa: E731
     assert key(remote) == key(local) and len(remote.incidents) == 12
     assert [e["path"] for e in remote.errors] == [str(tmp_path / "bad.txt")]
+
+
+def test_geojson_joined_from_worker_features_equals_one_built_from_the_records(runner, tmp_path):
+    import datetime as dt
+
+    from mapper import batch, export
+    from mapper.pipeline import open_gazetteer
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps({"id": f"r{k}", "date": f"2023-05-{1 + k % 28:02d}",
+                                          "text": f"Shelling of {['Kozinka', 'Tetkino'][k % 2]} on Monday. "
+                                                  f"Officials in Belgorod spoke."}) for k in range(40)))
+    out = tmp_path / "out"
+    r = runner.invoke(cli, ["-q", "batch", str(feed), "-o", str(out), "-j", "2", "--no-map", "-f", "geojson",
+                            "--since", "2023-05-10", "--mentions", "--precision", "4"], catch_exceptions=False)
+    assert r.exit_code == 0
+    records = batch.run([str(feed)], str(open_gazetteer().path), out_dir=tmp_path / "x", use_cache=False).incidents
+    kept = [i for i in records if i.date is None or i.date >= dt.date(2023, 5, 10)]
+    assert any(i.kind == "mention" for i in kept) and len(kept) < len(records)
+    assert (out / "incidents.geojson").read_bytes() == export.geojson_bytes(kept, precision=4, mentions=True)
+
+
+def test_workers_send_features_and_the_records_stay_packed_until_asked_for(tmp_path):
+    from mapper import batch
+    from mapper.pipeline import open_gazetteer
+
+    res = batch.run([str(_feed(tmp_path, 12))], str(open_gazetteer().path), out_dir=tmp_path / "o", jobs=2,
+                    use_cache=False)
+    fc = json.loads(res.write_geojson(tmp_path / "x.geojson").read_bytes())
+    assert len(fc["features"]) == res.counts()["incident"] == 12
+    assert all(c.unpacked is None and c.blob for c in res.chunks)  # the GeoJSON did not need them
+    assert [f["id"] for f in fc["features"]] == [i.incident_id for i in res.incidents]

@@ -53,6 +53,7 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
     from tqdm import tqdm
 
     from .. import batch as batch_lib
+    from .. import export
     from ..fileio import write_text
     from ..incidents import merge_across_reports
     from ..pipeline import open_gazetteer
@@ -70,25 +71,36 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
     obj = click.get_current_context().find_root().obj or {}
     bar = tqdm(unit="report", disable=obj.get("quiet") or None, file=sys.stderr,
                dynamic_ncols=True, desc="reports")
-    result = batch_lib.run(files, gpath, out_dir=out_dir, jobs=jobs, engine=engine, scheduler=scheduler,
-                           default_date=date, max_bytes=max_bytes, use_cache=not no_cache, progress=bar.update)
-    bar.close()
-    incidents, errors = result.incidents, result.errors
-    warnings = [w for f in result.files for w in f.warnings]
-    n_reports = result.reports
-    if since:
-        incidents = [i for i in incidents if i.date is None or i.date >= since]
-    if until:
-        incidents = [i for i in incidents if i.date is None or i.date <= until]
-    if merge:
-        incidents = merge_across_reports(incidents)
     fmts = [f for f in formats if not (no_map and f == "html")]
     if "geojson" not in fmts:
         fmts.append("geojson")
-    written = write_outputs(out_dir, "incidents", incidents, [f for f in fmts if f != "html"], title=None,
-                            offline=offline, precision=precision, mentions=mentions)
+    # the incident records come back only for the outputs built from them; an unmerged
+    # batch's GeoJSON is joined from the features the workers serialised
+    records = merge or any(f != "geojson" for f in fmts)
+    sel = batch_lib.Selection(precision, mentions, since, until, records=records)
+    result = batch_lib.run(files, gpath, out_dir=out_dir, jobs=jobs, engine=engine, scheduler=scheduler,
+                           default_date=date, max_bytes=max_bytes, use_cache=not no_cache, progress=bar.update,
+                           selection=sel)
+    bar.close()
+    errors = result.errors
+    warnings = [w for f in result.files for w in f.warnings]
+    n_reports = result.reports
+    written = []
+    incidents = []
+    if records:
+        incidents = [i for i in result.incidents if sel.dated(i.date)]
+        if merge:
+            incidents = merge_across_reports(incidents)
+    if merge:
+        counts = {"incident": sum(i.kind == "incident" for i in incidents),
+                  "mention": sum(i.kind == "mention" for i in incidents)}
+    else:
+        written.append(result.write_geojson(out_dir / "incidents.geojson"))
+        counts = result.counts()
+    written += write_outputs(out_dir, "incidents", incidents,
+                             [f for f in fmts if f != "html" and (merge or f != "geojson")],
+                             title=None, offline=offline, precision=precision, mentions=mentions)
     if "html" in fmts:
-        from .. import export
         from ..render import load_regions, write_map
 
         written.append(write_map(out_dir / "map.html", export.select(incidents, mentions=mentions),
@@ -97,8 +109,8 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
     write_text(out_dir / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
     summary = {
         "inputs": len(files), "reports": n_reports,
-        "incidents": sum(1 for i in incidents if i.kind == "incident"),
-        "mentions": sum(1 for i in incidents if i.kind == "mention"),
+        "incidents": counts.get("incident", 0),
+        "mentions": counts.get("mention", 0),
         "failures": len(errors), "warnings": len(warnings), "cached_reports": result.cached,
         "seconds": round(time.perf_counter() - t0, 3),
         "reports_per_second": round(n_reports / max(1e-9, time.perf_counter() - t0), 1),
