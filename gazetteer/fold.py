@@ -21,6 +21,7 @@ from functools import lru_cache
 
 __all__ = [
     "TOKEN_RE",
+    "APOSTROPHES",
     "fold_token",
     "fold_name",
     "tokens",
@@ -31,9 +32,9 @@ __all__ = [
 
 # A word: letters, optionally joined by an apostrophe (Vil'khivka, В'язове). Digits, dashes and
 # punctuation separate tokens, so "Gora-Podol" and "Gora Podol" are the same two tokens.
-TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ`′‘ʹ][^\W\d_]+)*", re.UNICODE)
-_APOSTROPHES = "'’ʼ`′‘ʹ"
-_APOS_TABLE = str.maketrans("", "", _APOSTROPHES)
+APOSTROPHES = "'’ʼ`′‘ʹ"
+TOKEN_RE = re.compile(rf"[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*", re.UNICODE)
+_APOS_TABLE = str.maketrans("", "", APOSTROPHES)
 _CYR_RE = re.compile(r"[\u0400-\u04FF]")
 
 # Letters whose plain decomposition loses a sound that another system spells with two letters.

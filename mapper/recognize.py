@@ -24,7 +24,7 @@ from typing import NamedTuple
 from importlib.resources import files
 
 from gazetteer import Gazetteer, fold_token
-from gazetteer.fold import TOKEN_RE, is_cyrillic
+from gazetteer.fold import APOSTROPHES, TOKEN_RE, is_cyrillic
 
 from .dates import MONTHS, WEEKDAYS
 from .records import Mention
@@ -62,7 +62,7 @@ class Tokens:
     __slots__ = ("text", "words", "start", "end", "key", "possessive", "lower", "caps", "gaps")
 
     def __init__(self, text: str) -> None:
-        parts = _SPLIT_RE.split(text)  # [gap, word, gap, word, ..., gap]
+        parts = split_words(text)  # [gap, word, gap, word, ..., gap]
         offsets = list(accumulate(map(len, parts)))
         raw = parts[1::2]
         infos = list(map(_WORDS.get, raw))
@@ -237,6 +237,35 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 _SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
+
+
+def _fast_split_res() -> tuple[re.Pattern, re.Pattern]:
+    """``_SPLIT_RE`` with its letter class spelled out for the blocks news text is written in
+    (Latin, Greek, Cyrillic, punctuation, symbols, emoji): an explicit class is tested faster than
+    the Unicode category behind ``[^\\W\\d_]`` (0.09 against 0.13 ms for 4 KB). The second
+    pattern finds a character outside those blocks, for which the general split is used."""
+    blocks = [(0x0, 0x530), (0x2000, 0x2C00), (0xFE00, 0xFE10), (0x1F000, 0x1FB00)]  # ... arrows, emoji
+    ranges: list[list[int]] = []
+    # [^\W\d_] is "alphanumeric and not a decimal digit" (re's \w and \d are str's)
+    for c in (c for a, b in blocks for c in range(a, b) if chr(c).isalnum() and not chr(c).isdecimal()):
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    cls = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    fast = re.compile(f"([{cls}]+(?:[{APOSTROPHES}][{cls}]+)*)")
+    outside = re.compile("[^" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b - 1))}" for a, b in blocks) + "]")
+    return fast, outside
+
+
+_FAST_SPLIT_RE, _OUTSIDE_BLOCKS_RE = _fast_split_res()
+
+
+def split_words(text: str) -> list[str]:
+    """[gap, word, gap, word, ..., gap]: the words as ``TOKEN_RE`` finds them."""
+    if _OUTSIDE_BLOCKS_RE.search(text):
+        return _SPLIT_RE.split(text)
+    return _FAST_SPLIT_RE.split(text)
 _WORDS: dict[str, tuple[str, str, bool, str, bool]] = {}  # word -> (text, key, possessive, lower, caps)
 
 
