@@ -57,7 +57,8 @@ def _link_spans(text: str, shouting: bool) -> list[tuple[int, int]]:
 _SENT_END_RE = re.compile(
     r"(?<=[.!?…])[\"”»'’)]*\s+(?=[\"“«(\[]?[A-ZА-ЯЁІЇЄҐ0-9])|\n\s*\n+|\n(?=\s*[-•*#>\d])|(?<=[.!?:…])\s*\n"
 )
-_SENT_END_AT = re.compile(r"[.!?…:]+|\n")  # where _SENT_END_RE can match
+# where _SENT_END_RE can match: one character class first (an alternation here was 4x slower)
+_SENT_END_AT = re.compile(r"[.!?…:\n][.!?…:]*")
 _GAP_OK_RE = re.compile(r"^[ \t\u00a0\-‐‑–'’]*$")
 _POSSESSIVE_RE = re.compile(r"^(.*\w)['’ʼ]s$", re.I)
 
@@ -237,16 +238,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     out, pos, last = [], 0, -1
     match = _SENT_END_RE.match
     for c in _SENT_END_AT.finditer(text):
-        at = c.start() if c.group() == "\n" else c.end()
-        if at < pos or at == last:
-            continue
-        last = at
-        m = match(text, at)
-        if m is None:
-            continue
-        if text[pos:at].strip():
-            out.append((pos, at))
-        pos = m.end()
+        a, b = c.span()
+        # a line break is a candidate where it is; a run of punctuation, right after it
+        for at in ((a, b) if text[a] == "\n" and b > a + 1 else (a,) if text[a] == "\n" else (b,)):
+            if at < pos or at == last:
+                continue
+            last = at
+            m = match(text, at)
+            if m is None:
+                continue
+            if text[pos:at].strip():
+                out.append((pos, at))
+            pos = m.end()
     if text[pos:].strip():
         out.append((pos, len(text)))
     return out
