@@ -486,6 +486,10 @@ class Recognizer:
         return None
 
     @cached_property
+    def _given_keys(self) -> frozenset[str]:
+        return frozenset(fold_token(w) for w in self.lex.given_names)
+
+    @cached_property
     def _org_longest(self) -> int:
         return max((len(ph) for phs in self._org_index.values() for ph in phs), default=1)
 
@@ -523,6 +527,11 @@ class Recognizer:
             title = lex.before("person_titles", tk, i - 1, lo)
             if title:  # "governor Vyacheslav Gladkov": the surname too
                 return "rejected", f"a person (after '{title} {words[i - 1]}')"
+        given = self._given_keys
+        if i > lo and caps[i - 1] and tk.key[i - 1] in given and tk.spaced(i - 1):
+            return "rejected", f"a person (after the given name '{words[i - 1]}')"
+        if i == j and tk.key[i] in given and nxt is not None and caps[nxt] and tk.spaced(j):
+            return "rejected", f"a person's given name: {surface} {words[nxt]}"
         facts = self._facts.get(key) or self._key_facts(key)
         if i == j and len(key) < 3:
             return "rejected", f"too short to be a place name on its own: {surface}"

@@ -30,6 +30,9 @@ _QUALIFIER_GAP_RE = re.compile(r"^\s*(?:,|\(|–|-|—|in|of|in the|,\s*in)?\s*(
 UNKNOWN_POPULATION = 300
 BIG_TOWN = 100_000
 PRECISION = {"settlement": 1, "district": 2, "region": 3, "country": 3}
+# A fuzzy match is taken only for a place in Ukraine, Belarus or Russia's border oblasts (see
+# theatre_prior): a near-spelling far away (Suakin in Sudan for a man named Shevakin) is noise.
+FUZZY_MIN_PRIOR = 0.15
 
 
 # Ukraine's oblasts on the Russian border (Chernihiv, Donetsk, Kharkiv, Luhansk, Sumy): of two
@@ -97,6 +100,8 @@ class Resolver:
             return hit
         out: dict[int, tuple[Place, float]] = {}
         for p, variant, weight, _common in self.gaz.by_key(m.key):
+            if fuzzy and theatre_prior(p) < FUZZY_MIN_PRIOR:
+                continue  # a misspelling is guessed at only in the theatre: Malbork for "Malborivka" is no answer
             exact = variant.casefold() == ck[1]
             # the exact spelling is evidence: "Pytomnyk" is the Ukrainian place, "Pitomnik" the Russian
             s = weight * (1.0 if exact else 0.9) * (0.85 if fuzzy else 1.0)

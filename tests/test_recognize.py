@@ -35,13 +35,16 @@ def test_seed_places_are_found(seed_result):
         ("Moscow's official line is different.", "Moscow", "actor"),
         ("They fought government troops sent by Moscow.", "Moscow", "actor"),
         ("Kyiv is urgently trying to change the narrative.", "Kyiv", "actor"),
-        ("Vyacheslav Gladkov, governor of the region, spoke.", "Vyacheslav", "proper name"),
+        ("Vyacheslav Gladkov, governor of the region, spoke.", "Vyacheslav", "given name"),
         ("A direct appointee of President Vladimir Putin spoke.", "Vladimir", "person"),
         ("Губернатор Вячеслав Гладков сообщил об обстреле.", "Гладков", "person"),
         ("Chechnya forces in Popasna", "Chechnya", "actor"),
         ("Tank and TOS-1 in Pervomaisk", "TOS", "acronym"),
         ("Damaged School in Kharkiv", "School", "common word"),
         ("Shelling resumed in January near Kupiansk", "January", "date word"),
+        ("Officials named the dead man as Ivan Kozinka, a tractor driver.", "Kozinka", "given name 'Ivan'"),
+        ("Officials named the dead man as Ivan Kozinka, a tractor driver.", "Ivan", "given name"),
+        ("Жителька Анна Грайворон розповіла про обстріл.", "Грайворон", "given name 'Анна'"),
     ],
 )
 def test_what_is_not_a_location(rec, text, name, reason):

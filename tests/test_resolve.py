@@ -61,3 +61,14 @@ def test_a_warm_resolver_gives_what_a_fresh_one_gives(gaz):
     for text in texts:
         fresh = Resolver(gaz).resolve(rec.recognize(text))
         assert warm.resolve(rec.recognize(text)) == fresh
+
+
+def test_a_misspelling_is_guessed_at_only_in_the_theatre(gaz):
+    from mapper.resolve import FUZZY_MIN_PRIOR, theatre_prior
+
+    # "Malborivka" is close to "Malborka", a name of Malbork (Poland): no place is better than that
+    rec = Recognizer(gaz).recognize("Shells also hit the village of Malborivka overnight.")
+    assert [m.reason for m in rec.accepted if m.text == "Malborivka"] == ["fuzzy match for Malborka"]
+    assert [r for r in Resolver(gaz).resolve(rec) if theatre_prior(r.place) < FUZZY_MIN_PRIOR] == []
+    (r,) = resolve(gaz, "Damage to residences in village of Malaya Rohan")  # a misspelling at home still counts
+    assert r.place.country_code == "UA"
