@@ -214,7 +214,7 @@ class Gazetteer:
             )
         self._place = lru_cache(maxsize=50_000)(self._load_place)
         self._key_rows = lru_cache(maxsize=50_000)(self._load_key_rows)
-        self._buckets: dict[str, _Bucket] = {}
+        self._buckets: dict[str, list[str]] = {}
         self.common_keys = frozenset(self.meta.pop("common_keys", "").split("\n")) - {""}
 
     @classmethod
@@ -298,22 +298,14 @@ class Gazetteer:
         return pop + level_bonus
 
     def _fuzzy_keys(self, key: str, limit: int, cutoff: float) -> list[tuple[str, float]]:
-        """Keys that start with ``key``'s letter and score at least ``cutoff`` (rapidfuzz ratio).
-
-        A first-letter bucket holds up to ~25,000 keys, and rapidfuzz took ~0.7 ms to score them
-        all, once per new misspelling a batch meets. Most cannot reach the cutoff, and two
-        necessary conditions rule them out in a few numpy operations first (``_Bucket``); the
-        rest are scored in the bucket's order, so the result is the same."""
         from rapidfuzz import fuzz, process
 
         first = key[:1]
-        bucket = self._buckets.get(first)
-        if bucket is None:
+        if first not in self._buckets:
             hi = first[:-1] + chr(ord(first[-1]) + 1) if first else "\uffff"
-            bucket = self._buckets[first] = _Bucket([k for (k,) in self._con.execute(
-                "SELECT DISTINCT key FROM names WHERE key >= ? AND key < ?", (first, hi))])
-        choices = bucket.could_reach(key, cutoff)
-        res = process.extract(key, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
+            self._buckets[first] = [k for (k,) in self._con.execute(
+                "SELECT DISTINCT key FROM names WHERE key >= ? AND key < ?", (first, hi))]
+        res = process.extract(key, self._buckets[first], scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
         return [(k, s / 100.0) for k, s, _ in res]
 
     def lookup(self, name: str, *, limit: int = 10, fuzzy: bool = True, fuzzy_cutoff: float = 85.0) -> list[Candidate]:
@@ -383,52 +375,3 @@ class Gazetteer:
             "by_country": by_cc,
             "by_admin1": by_a1,
         }
-
-
-class _Bucket:
-    """The keys that share a first letter, with what rules most of them out of a fuzzy match
-    before rapidfuzz scores any.
-
-    rapidfuzz's ratio of strings a and b is 1 - d / (|a| + |b|), d their Indel distance (the
-    insertions and deletions that turn one into the other). So a key can reach ``cutoff`` only
-    if (1) its length is near the query's: d >= ||a| - |b||; and (2) it keeps most of the
-    query's letter pairs: an insertion breaks at most one pair of the query and a deletion two,
-    so at least (distinct pairs of the query) - 2 d of them appear in the key. Pairs are hashed
-    to 64 bits, which can only add shared bits: both tests are necessary conditions, and the
-    keys they keep include every key that can match."""
-
-    def __init__(self, keys: list[str]) -> None:
-        import numpy as np
-
-        self.keys = keys
-        self.lengths = np.fromiter(map(len, keys), dtype=np.int32, count=len(keys))
-        self.pairs = _pair_bits(keys)
-
-    def could_reach(self, key: str, cutoff: float) -> list[str]:
-        import numpy as np
-
-        q = max(cutoff, 1.0) / 100.0 - 1e-9  # a hair wide: float rounding never drops a key
-        n = len(key)
-        shortest, longest = math.floor(n * q / (2 - q)), math.ceil(n * (2 - q) / q)
-        most_edits = math.floor((1 - q) * (n + longest))
-        mine = int(_pair_bits([key])[0])
-        need = mine.bit_count() - 2 * most_edits
-        ok = (self.lengths >= shortest) & (self.lengths <= longest)
-        if need > 0:
-            ok &= np.bitwise_count(self.pairs & np.uint64(mine)) >= need
-        at = np.flatnonzero(ok)
-        if len(at) > len(self.keys) // 3:  # a loose cutoff: gathering them costs more than it saves
-            return self.keys
-        return [self.keys[i] for i in at.tolist()]
-
-
-def _pair_bits(keys: list[str]):
-    """Per key, a 64-bit set of its letter pairs (hashed), computed for all keys at once."""
-    import numpy as np
-
-    width = max(2, max(map(len, keys), default=2))
-    codes = np.array(keys, dtype=f"<U{width}").view(np.uint32).reshape(len(keys), width).astype(np.uint64)
-    left, right = codes[:, :-1], codes[:, 1:]
-    bits = (left * np.uint64(1_000_003) + right) % np.uint64(64)
-    pair = np.where(right > 0, np.left_shift(np.uint64(1), bits), np.uint64(0))  # 0 pads the short keys
-    return np.bitwise_or.reduce(pair, axis=1)

@@ -3,8 +3,6 @@
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from gazetteer import Gazetteer, GazetteerError, haversine_km
 
@@ -155,24 +153,3 @@ def test_postal_file_extends_the_default(extended_gaz, gaz):
 ])
 def test_the_cyrillic_name_shown_is_the_countrys_own(gaz, name, cyrillic):
     assert gaz.lookup(name, limit=1)[0].place.cyrillic_name == cyrillic
-
-
-@pytest.mark.parametrize("key", ["popasana", "kozynka", "hraivoronn", "vovcansk", "ma", "malaia rohan",
-                                 "белгородск", "sebekinoo", "zelenpolets", "q"])
-@pytest.mark.parametrize("cutoff", [88.0, 85.0, 60.0])
-def test_fuzzy_search_rules_out_only_keys_that_cannot_reach_the_cutoff(gaz, key, cutoff):
-    from rapidfuzz import fuzz, process
-
-    found = gaz._fuzzy_keys(key, limit=20, cutoff=cutoff)
-    every = process.extract(key, gaz._buckets[key[:1]].keys, scorer=fuzz.ratio, limit=20, score_cutoff=cutoff)
-    assert found == [(k, s / 100.0) for k, s, _ in every]
-
-
-@given(st.text(alphabet="abekorsvnilmtuzаеко", min_size=1, max_size=14))
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_fuzzy_search_keeps_every_key_that_can_match(gaz, key):
-    from rapidfuzz import fuzz, process
-
-    found = gaz._fuzzy_keys(key, limit=20, cutoff=88.0)  # also builds the first letter's bucket
-    every = process.extract(key, gaz._buckets[key[:1]].keys, scorer=fuzz.ratio, limit=20, score_cutoff=88.0)
-    assert found == [(k, s / 100.0) for k, s, _ in every]
