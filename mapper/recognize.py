@@ -208,16 +208,33 @@ class Lexicon:
         return None
 
 
+def _signature_start(text: str) -> int:
+    """Where a tweet signature ("— Name (@handle) May 23, 2023") can start at the earliest, or
+    -1 if there is none: its dash is at most 80 characters and a run of whitespace before the
+    first "(@". The pattern's lazy scan from every dash of a long report is skipped up to there."""
+    at = text.find("(@")
+    if at < 0:
+        return -1
+    start = max(0, at - 81)
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return max(0, start - 1)
+
+
 def mask(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     """Blank out links, @handles and tweet signatures, keeping every offset."""
     shouting = "HTTP" in text or "Http" in text or "WWW" in text  # links in any case then
     if "@" not in text and "/" not in text and "www." not in text and not shouting:
         return text, []  # most reports have neither links nor handles: skip the regex scans
     spans = [(a, b, "link") for a, b in _link_spans(text, shouting)]
-    for reason, rx in _MASK_RES:
-        if "@" not in text or (reason == "tweet signature" and "(@" not in text):
-            continue  # the signature's lazy scan from every dash costs more than this test
-        spans += [(m.start(), m.end(), reason) for m in rx.finditer(text)]
+    if "@" in text:
+        for reason, rx in _MASK_RES:
+            start = 0
+            if reason == "tweet signature":
+                start = _signature_start(text)
+                if start < 0:
+                    continue
+            spans += [(m.start(), m.end(), reason) for m in rx.finditer(text, start)]
     if not spans:
         return text, spans
     parts, pos = [], 0

@@ -198,3 +198,14 @@ def test_words_are_split_as_the_general_word_pattern_splits_them(text):
     from mapper.recognize import _SPLIT_RE, split_words
 
     assert split_words(text) == _SPLIT_RE.split(text)
+
+
+@given(st.lists(st.sampled_from(list("ab —–-(@)\n\t,") + ["(@x) May 23, 2023", "— Name (@h)", "x" * 40, " " * 30,
+                                                          "\n  \n"]), max_size=30).map("".join))
+@settings(max_examples=3000, deadline=None)
+def test_tweet_signatures_are_those_of_a_full_scan(text):
+    from mapper.recognize import _MASK_RES, mask
+
+    signature = dict(_MASK_RES)["tweet signature"]
+    expected = [(m.start(), m.end()) for m in signature.finditer(text)] if "@" in text else []
+    assert [(a, b) for a, b, why in mask(text)[1] if why == "tweet signature"] == expected
