@@ -272,7 +272,9 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
     t0 = time.perf_counter()
     cache = str(out_dir / CACHE_DIR) if use_cache else None
     files_out: list[FileResult] = []
-    chunks: list[tuple[list, list[int]]] = []  # (reports, file index of each report)
+    # per chunk, the file index of each report; not the reports themselves, which would keep a
+    # whole feed's texts in memory to the end
+    owners_of: list[list[int]] = []
 
     def tasks():
         """Chunks of reports, read file by file as the engine asks for them: with a pool,
@@ -286,11 +288,11 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
                 cur.append(rep)
                 owners.append(k)
                 if len(cur) >= chunk_size:
-                    chunks.append((cur, owners))
+                    owners_of.append(owners)
                     yield (cur, gazetteer_path, cache, selection, pickled)
                     cur, owners = [], []
         if cur:
-            chunks.append((cur, owners))
+            owners_of.append(owners)
             yield (cur, gazetteer_path, cache, selection, pickled)
 
     tick = progress or (lambda n: None)
@@ -310,7 +312,7 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
             for r in pool.imap(_chunk_task, tasks()):
                 results.append(r)
                 tick(len(r.status))
-    for (_reps, owners), res in zip(chunks, results, strict=True):
+    for owners, res in zip(owners_of, results, strict=True):
         for k, (n, cached, err) in zip(owners, res.status, strict=True):
             fr = files_out[k]
             if err:
