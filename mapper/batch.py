@@ -14,7 +14,7 @@ import os
 import pickle
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,23 +195,22 @@ def _pipeline(gazetteer_path: str):
     return p
 
 
-def read_file(path: str, *, default_date: dt.date | None, max_bytes: int) -> tuple[FileResult, list]:
-    """Read one file into reports; never raises (a bad file is an error in the result)."""
-    from .reports import read_path
+def read_file(path: str, *, default_date: dt.date | None, max_bytes: int, into: FileResult) -> Iterator:
+    """The reports of one file, as they are read (a JSONL feed row by row). Never raises: bad
+    rows go into ``into.row_errors``, a bad file into ``into.error`` (after any rows read)."""
+    from .reports import RowError, read_rows
 
-    out = FileResult(path)
     try:
-        res = read_path(path, default_date=default_date, max_bytes=max_bytes)
+        for item in read_rows(path, default_date=default_date, max_bytes=max_bytes):
+            if isinstance(item, RowError):
+                into.row_errors.append({"path": item.path, "row": item.row, "error": item.error})
+            else:
+                into.warnings.extend(item.warnings)
+                yield item
     except InputError as e:
-        out.error = str(e)
-        return out, []
+        into.error = str(e)
     except Exception as e:  # a bug must not kill the batch: record it and go on
-        out.error = f"internal error: {type(e).__name__}: {e}"
-        return out, []
-    out.row_errors = [{"path": e.path, "row": e.row, "error": e.error} for e in res.errors]
-    for rep in res.reports:
-        out.warnings.extend(rep.warnings)
-    return out, res.reports
+        into.error = f"internal error: {type(e).__name__}: {e}"
 
 
 def process_reports(reports: list, gazetteer_path: str, cache_dir: str | None) -> list[tuple[list[Incident], bool, str | None]]:
@@ -277,14 +276,14 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
     owners_of: list[list[int]] = []
 
     def tasks():
-        """Chunks of reports, read file by file as the engine asks for them: with a pool,
-        reading the next files overlaps the processing of the first chunks."""
+        """Chunks of reports, read as the engine asks for them: with a pool, reading the rest
+        of a feed overlaps the processing of its first chunks."""
         cur: list = []
         owners: list[int] = []
         for k, f in enumerate(files):
-            fr, reps = read_file(f, default_date=default_date, max_bytes=max_bytes)
+            fr = FileResult(f)
             files_out.append(fr)
-            for rep in reps:
+            for rep in read_file(f, default_date=default_date, max_bytes=max_bytes, into=fr):
                 cur.append(rep)
                 owners.append(k)
                 if len(cur) >= chunk_size:

@@ -43,6 +43,25 @@ def test_jsonl_keeps_good_rows_and_reports_bad_ones(tmp_path):
     assert "impossible date" in res.errors[1].error
 
 
+def test_a_jsonl_feed_is_read_row_by_row_in_line_order(tmp_path):
+    from mapper.errors import InputError
+    from mapper.reports import RowError, read_rows
+
+    p = tmp_path / "feed.jsonl"
+    p.write_text('{"id": "a", "text": "Shelling of Kozinka."}\n{broken\n{"id": "c", "text": "Grayvoron."}\n'
+                 '{"type": "service", "id": 9}\n')
+    rows = read_rows(p)
+    first = next(rows)  # the first row comes before the rest is parsed
+    assert first.id == "a"
+    rest = list(rows)
+    assert [type(x).__name__ for x in rest] == ["RowError", "Report"]  # the service message is no error
+    assert isinstance(rest[0], RowError) and rest[0].row == 2 and rest[1].id == "c"
+    empty = tmp_path / "service-only.jsonl"
+    empty.write_text('{"type": "service", "id": 1}\n')
+    with pytest.raises(InputError, match="no reports"):
+        list(read_rows(empty))
+
+
 def test_csv_collection(tmp_path):
     p = tmp_path / "f.csv"
     p.write_text("id,date,text,url\na,2023-05-23,Shelling of Kozinka.,https://x\n")
