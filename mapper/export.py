@@ -31,21 +31,22 @@ COUNTRY_NAMES = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus"}
 _PLACE_FIELDS: dict[int, tuple] = {}
 
 
-def _place_fields(p: Place) -> tuple:
-    """A place's own properties, worked out once per place object: a batch writes tens of
-    thousands of incidents at a few hundred places, and the Cyrillic name is not free."""
+def _place_fields(p: Place, precision: int = 5) -> tuple:
+    """A place's own properties and rounded (lon, lat), worked out once per place object: a
+    batch writes tens of thousands of incidents at a few hundred places, and neither the
+    Cyrillic name nor rounding a float to n digits (~1 us) is free."""
     hit = _PLACE_FIELDS.get(id(p))
-    if hit is not None and hit[0] is p:  # the place is kept alive here, so its id is not reused
+    if hit is not None and hit[0] is p and hit[1] == precision:  # p is kept here: its id is not reused
         return hit
     if len(_PLACE_FIELDS) > 100_000:
         _PLACE_FIELDS.clear()
-    hit = _PLACE_FIELDS[id(p)] = (p, p.name, p.cyrillic_name, p.geonameid, p.country_code,
-                                  p.admin1_name, p.admin2_name)
+    hit = _PLACE_FIELDS[id(p)] = (p, precision, p.name, p.cyrillic_name, p.geonameid, p.country_code,
+                                  p.admin1_name, p.admin2_name, (round(p.lon, precision), round(p.lat, precision)))
     return hit
 
 
 def properties(i: Incident) -> dict:
-    _, name, local, gid, cc, admin1, admin2 = _place_fields(i.place)
+    _, _, name, local, gid, cc, admin1, admin2, _ = _place_fields(i.place)
     return {
         "report_id": i.report_id,
         "incident_id": i.incident_id,
@@ -80,7 +81,7 @@ def feature(i: Incident, *, precision: int = 5) -> dict:
     return {
         "type": "Feature",
         "id": i.incident_id,
-        "geometry": {"type": "Point", "coordinates": list(coordinates(i, precision))},
+        "geometry": {"type": "Point", "coordinates": coordinates(i, precision)},  # a tuple: a JSON array
         "properties": properties(i),
     }
 
@@ -127,7 +128,8 @@ def write_collection(path: str | os.PathLike, parts: list[bytes], bbox: tuple | 
 
 
 def coordinates(i: Incident, precision: int = 5) -> tuple[float, float]:
-    return round(i.place.lon, precision), round(i.place.lat, precision)
+    """(lon, lat) rounded to ``precision`` decimals."""
+    return _place_fields(i.place, precision)[-1]
 
 
 def geojson_bytes(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> bytes:
