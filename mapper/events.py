@@ -85,7 +85,14 @@ def classify(sentence: str) -> EventType | None:
             best, best_et, cue = rank, et, low[start:end + 1]
     if best_et is None:
         return None
-    return EventType(best_et.type, best_et.label, best_et.sub, best_et.acled, best_et.priority, cue)
+    return _with_cue(best_et, cue)
+
+
+@lru_cache(maxsize=4096)
+def _with_cue(et: EventType, cue: str) -> EventType:
+    """The event type with the cue that found it; the same few pairs recur, and the records are
+    frozen, so each is made once (a frozen dataclass costs ~1 us to create)."""
+    return EventType(et.type, et.label, et.sub, et.acled, et.priority, cue)
 
 
 _FATAL_HINTS = ("kill", "dead", "died", "погиб", "загин")

@@ -216,6 +216,12 @@ def expressions(sentence: str, anchor: dt.date | None) -> list[tuple[int, TimeRe
     return found
 
 
+@lru_cache(maxsize=1024)
+def _report_day(anchor: dt.date | None) -> TimeRef:
+    """A sentence with no time expression: the report's own day (one frozen record per day)."""
+    return TimeRef(anchor, None, 1 if anchor else None, "")
+
+
 def resolve_sentence(sentence: str, anchor: dt.date | None, *, at: int | None = None,
                      found: list[tuple[int, TimeRef]] | None = None) -> TimeRef:
     """The date a sentence speaks of, given the report's date (``anchor``). With several
@@ -224,7 +230,7 @@ def resolve_sentence(sentence: str, anchor: dt.date | None, *, at: int | None = 
     if found is None:
         found = expressions(sentence, anchor)
     if not found:
-        return TimeRef(anchor, None, 1 if anchor else None, "")
+        return _report_day(anchor)
     if at is None:
         return min(found, key=lambda t: t[0])[1]
     return min(found, key=lambda t: (abs(t[0] - at), t[0]))[1]
