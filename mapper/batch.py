@@ -77,7 +77,9 @@ class Chunk:
     @classmethod
     def pack(cls, results: list[tuple[list[Incident], bool, str | None]], sel: Selection, *,
              pickled: bool) -> "Chunk":
-        from .export import feature, orjson
+        import orjson
+
+        from .export import feature
 
         incidents = [i for incs, _, _ in results for i in incs]
         dated = [i for i in incidents if sel.dated(i.date)]
