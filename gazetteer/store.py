@@ -20,6 +20,9 @@ from .fold import cyrillic_variants, fold_name, is_cyrillic, latin_variants, tok
 from .model import Candidate, Place
 
 SCHEMA_VERSION = "3"
+# A part of the world as (country code, admin-1 codes or None for the whole country) pairs:
+# ``(("UA", None), ("RU", frozenset({"09"})))`` is Ukraine and Belgorod oblast.
+Scope = tuple[tuple[str, "frozenset[str] | None"], ...]
 _COMMON_ZIPF = {"en": 4.0, "ru": 3.8, "uk": 3.8}
 _BIG_CITY = 1_000_000
 # A romanisation in the other country's system is weaker evidence: "Pytomnyk" (Ukrainian
@@ -214,7 +217,8 @@ class Gazetteer:
             )
         self._place = lru_cache(maxsize=50_000)(self._load_place)
         self._key_rows = lru_cache(maxsize=50_000)(self._load_key_rows)
-        self._buckets: dict[str, list[str]] = {}
+        self._buckets: dict[tuple[str, Scope | None], list[str]] = {}
+        self._scopes: dict[Scope, frozenset[int]] = {}
         self.common_keys = frozenset(self.meta.pop("common_keys", "").split("\n")) - {""}
 
     @classmethod
@@ -297,19 +301,53 @@ class Gazetteer:
         level_bonus = {0: 3.0, 1: 2.0, 2: 0.5}.get(place.admin_level or -1, 0.0) if place.is_admin else 0.0
         return pop + level_bonus
 
-    def _fuzzy_keys(self, key: str, limit: int, cutoff: float) -> list[tuple[str, float]]:
+    # Places anyone may name anywhere: countries, capitals, cities of a million.
+    _WELL_KNOWN = "fcode IN ('PCLI', 'PPLC') OR pop >= 1000000"
+
+    def _scope_ids(self, scope: Scope) -> frozenset[int]:
+        """Ids of the places in a scope, and of the well-known places anywhere."""
+        ids = self._scopes.get(scope)
+        if ids is None:
+            found = {i for (i,) in self._con.execute(f"SELECT id FROM places WHERE {self._WELL_KNOWN}")}
+            for cc, a1s in scope:
+                if a1s is None:
+                    found.update(i for (i,) in self._con.execute("SELECT id FROM places WHERE cc=?", (cc,)))
+                else:
+                    for a1 in sorted(a1s):
+                        found.update(i for (i,) in self._con.execute(
+                            "SELECT id FROM places WHERE cc=? AND a1=?", (cc, a1)))
+            ids = self._scopes[scope] = frozenset(found)
+        return ids
+
+    def _fuzzy_keys(self, key: str, limit: int, cutoff: float, scope: Scope | None = None) -> list[tuple[str, float]]:
         from rapidfuzz import fuzz, process
 
         first = key[:1]
-        if first not in self._buckets:
+        bucket = self._buckets.get((first, scope))
+        if bucket is None:
+            # the keys sharing the first letter (a misspelling seldom changes it), in key order
             hi = first[:-1] + chr(ord(first[-1]) + 1) if first else "\uffff"
-            self._buckets[first] = [k for (k,) in self._con.execute(
-                "SELECT DISTINCT key FROM names WHERE key >= ? AND key < ?", (first, hi))]
-        res = process.extract(key, self._buckets[first], scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
+            if scope is None:
+                bucket = [k for (k,) in self._con.execute(
+                    "SELECT DISTINCT key FROM names WHERE key >= ? AND key < ?", (first, hi))]
+            else:
+                ids = self._scope_ids(scope)
+                rows = self._con.execute("SELECT key, id FROM names WHERE key >= ? AND key < ? ORDER BY key", (first, hi))
+                bucket = list(dict.fromkeys(k for k, i in rows if i in ids))
+            self._buckets[(first, scope)] = bucket
+        # rapidfuzz's C search over the bucket: ~0.15 ms for 5,000 keys
+        res = process.extract(key, bucket, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
         return [(k, s / 100.0) for k, s, _ in res]
 
-    def lookup(self, name: str, *, limit: int = 10, fuzzy: bool = True, fuzzy_cutoff: float = 85.0) -> list[Candidate]:
+    def lookup(self, name: str, *, limit: int = 10, fuzzy: bool = True, fuzzy_cutoff: float = 85.0,
+               fuzzy_scope: Scope | None = None) -> list[Candidate]:
         """Ranked candidates for a name: exact spelling, then folded key, then fuzzy key.
+
+        With a ``fuzzy_scope`` (see :data:`Scope`) the misspelling search looks only at the
+        names of places there and of well-known places anywhere: several times faster when the
+        caller will accept only the scope's places, and a word nearer a famous name than any in
+        the scope still finds the famous one ("Russian" is Russia, not the village Rushin), so
+        the caller can reject it.
 
         Score: 1.0 for the exact spelling, 0.95 for a folded match, the rapidfuzz ratio (times
         0.9) for a fuzzy one; multiplied by the name's weight (an oblast's 'X area' form weighs
@@ -329,7 +367,7 @@ class Gazetteer:
             exact = variant.casefold() == name.strip().casefold()
             offer(Candidate(p, (1.0 if exact else 0.95) * w, "exact" if exact else "folded", variant))
         if fuzzy and not scored and len(key) >= 4:
-            for k, s in self._fuzzy_keys(key, limit=20, cutoff=fuzzy_cutoff):
+            for k, s in self._fuzzy_keys(key, limit=20, cutoff=fuzzy_cutoff, scope=fuzzy_scope):
                 for p, variant, w, _ in self.by_key(k):
                     offer(Candidate(p, 0.9 * s * w, "fuzzy", variant))
         ranked = sorted(scored.values(), key=lambda c: (-round(c.score, 3), -self.importance(c.place)))

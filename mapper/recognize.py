@@ -28,6 +28,7 @@ from gazetteer.fold import APOSTROPHES, TOKEN_RE, is_cyrillic
 
 from .dates import MONTHS, WEEKDAYS
 from .records import Mention
+from .theatre import FUZZY_SCOPE
 
 # Each pattern starts with a literal so that re can skip ahead to it: with re.I, a leading
 # look-behind or an alternation, re tries every offset, and one link pattern for all four
@@ -474,7 +475,8 @@ class Recognizer:
             return self._fuzzy_cache[phrase]
         from gazetteer import fold_name
 
-        cands = self.gaz.lookup(phrase, limit=1, fuzzy_cutoff=88.0)
+        # only names that could be accepted are searched: a misspelling far away is no answer
+        cands = self.gaz.lookup(phrase, limit=1, fuzzy_cutoff=88.0, fuzzy_scope=FUZZY_SCOPE)
         hit = None
         if cands and cands[0].match == "fuzzy" and cands[0].score >= self.FUZZY_MIN_SCORE * 0.9:
             hit = (fold_name(cands[0].matched_name), cands[0].matched_name)

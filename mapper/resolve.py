@@ -17,37 +17,12 @@ from gazetteer import Gazetteer, Place, haversine_km
 
 from .records import Mention, Resolved
 from .recognize import Recognition
+from .theatre import FUZZY_MIN_PRIOR, theatre_prior
 
-# The theatre: every Ukrainian place, and Russia's border oblasts, weigh more than places of
-# the same name elsewhere. (RU admin-1 codes: Belgorod 09, Bryansk 10, Kursk 41, Rostov 61,
-# Voronezh 86.)
-RU_BORDER_A1 = {"09", "10", "41", "61", "86"}
-# Ukraine's oblasts on the border with Russia or on the front line since 2022 (Chernihiv 02,
-# Dnipropetrovsk 04, Donetsk 05, Kharkiv 07, Kherson 08, Crimea 11, Kyiv 13, Luhansk 14,
-# Mykolaiv 16, Sumy 21, Zaporizhzhia 26).
-UA_FRONT_A1 = {"02", "04", "05", "07", "08", "11", "13", "14", "16", "21", "26"}
 _QUALIFIER_GAP_RE = re.compile(r"^\s*(?:,|\(|–|-|—|in|of|in the|,\s*in)?\s*(?:the\s+)?$", re.I)
 UNKNOWN_POPULATION = 300
 BIG_TOWN = 100_000
 PRECISION = {"settlement": 1, "district": 2, "region": 3, "country": 3}
-# A fuzzy match is taken only for a place in Ukraine, Belarus or Russia's border oblasts (see
-# theatre_prior): a near-spelling far away (Suakin in Sudan for a man named Shevakin) is noise.
-FUZZY_MIN_PRIOR = 0.15
-
-
-# Ukraine's oblasts on the Russian border (Chernihiv, Donetsk, Kharkiv, Luhansk, Sumy): of two
-# namesakes in front-line oblasts, the one there is likelier in reports this tool is built for.
-UA_BORDER_A1 = {"02", "05", "07", "14", "21"}
-
-
-def theatre_prior(p: Place) -> float:
-    if p.country_code == "UA":
-        return 0.4 if p.admin1_code in UA_BORDER_A1 else 0.35 if p.admin1_code in UA_FRONT_A1 else 0.2
-    if p.country_code == "RU":
-        return 0.35 if p.admin1_code in RU_BORDER_A1 else 0.1
-    if p.country_code == "BY":
-        return 0.15
-    return 0.0
 
 
 def precision_of(p: Place) -> str:

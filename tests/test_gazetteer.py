@@ -53,6 +53,17 @@ def test_fuzzy_lookup_finds_a_misspelling(gaz):
     assert c.place.name == "Popasna" and c.match == "fuzzy" and c.score < 0.95
 
 
+def test_a_scoped_misspelling_search_looks_in_the_scope_and_at_famous_names(gaz):
+    ukraine = (("UA", None),)
+    assert gaz.lookup("Popasana", fuzzy_scope=ukraine)[0].place.name == "Popasna"
+    assert gaz.lookup("Malborivka")[0].place.name == "Malbork"  # Poland
+    assert gaz.lookup("Malborivka", fuzzy_scope=ukraine) == []
+    # a famous name outside the scope is still found, so the caller can see the word is not a village
+    assert gaz.lookup("Russian", fuzzy_scope=ukraine)[0].place.feature_code == "PCLI"
+    # exact and folded matches are not scoped
+    assert gaz.lookup("Kharkov", fuzzy_scope=(("PL", None),))[0].place.name == "Kharkiv"
+
+
 def test_lookup_of_nothing_is_empty(gaz):
     assert gaz.lookup("Xqzzyqx") == []
     assert gaz.lookup("  ") == []

@@ -41,7 +41,7 @@ def test_seed_places_are_found(seed_result):
         ("Chechnya forces in Popasna", "Chechnya", "actor"),
         ("Tank and TOS-1 in Pervomaisk", "TOS", "acronym"),
         ("Damaged School in Kharkiv", "School", "common word"),
-        ("Shelling resumed in January near Kupiansk", "January", "date word"),
+        ("Shelling resumed in March near Kupiansk", "March", "date word"),  # March is a town in England
         ("Officials named the dead man as Ivan Kozinka, a tractor driver.", "Kozinka", "given name 'Ivan'"),
         ("Officials named the dead man as Ivan Kozinka, a tractor driver.", "Ivan", "given name"),
         ("Жителька Анна Грайворон розповіла про обстріл.", "Грайворон", "given name 'Анна'"),

@@ -6,6 +6,7 @@ import os
 import time
 
 import pytest
+from selenium.webdriver.support.ui import WebDriverWait
 
 from mapper import export
 from mapper.render import write_map
@@ -65,7 +66,8 @@ def test_popup_shows_place_evidence_and_highlight(browser, seed_map):
     d = browser.driver
     d.execute_script("IM.all.filter(function(l){return l.feature.properties.name === 'Kozinka'})[0].openPopup()")
     popup = d.find_element("css selector", ".leaflet-popup-content")
-    assert popup.is_displayed()
+    # the popup fades in (a CSS transition): on a busy machine it takes a moment to be visible
+    WebDriverWait(d, 5).until(lambda _: popup.is_displayed())
     text = popup.get_attribute("textContent")
     assert text.startswith("Kozinka") and "fortifications" in text and "Fortification" in text
     assert d.find_element("css selector", ".leaflet-popup-content mark").get_attribute("textContent") == "Kozinka"

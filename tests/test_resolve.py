@@ -68,7 +68,25 @@ def test_a_misspelling_is_guessed_at_only_in_the_theatre(gaz):
 
     # "Malborivka" is close to "Malborka", a name of Malbork (Poland): no place is better than that
     rec = Recognizer(gaz).recognize("Shells also hit the village of Malborivka overnight.")
-    assert [m.reason for m in rec.accepted if m.text == "Malborivka"] == ["fuzzy match for Malborka"]
+    assert [m for m in rec.accepted if m.text == "Malborivka"] == []
     assert [r for r in Resolver(gaz).resolve(rec) if theatre_prior(r.place) < FUZZY_MIN_PRIOR] == []
     (r,) = resolve(gaz, "Damage to residences in village of Malaya Rohan")  # a misspelling at home still counts
     assert r.place.country_code == "UA"
+
+
+def test_a_word_nearer_a_famous_name_than_a_theatre_village_is_not_the_village(gaz):
+    # "Russian" is as near "Ruzhyn" (a Ukrainian town) as "Russia": the country explains it
+    rec = Recognizer(gaz).recognize("The statement was published in Russian yesterday.")
+    assert [r.place.name for r in Resolver(gaz).resolve(rec)] == []
+
+
+def test_the_fuzzy_scope_is_the_theatre_where_a_misspelling_counts(gaz):
+    from types import SimpleNamespace
+
+    from mapper.theatre import FUZZY_MIN_PRIOR, in_fuzzy_scope, theatre_prior
+
+    regions = gaz._con.execute("SELECT DISTINCT cc, a1 FROM places").fetchall()
+    assert len(regions) > 100
+    for cc, a1 in regions:
+        p = SimpleNamespace(country_code=cc, admin1_code=a1)
+        assert in_fuzzy_scope(p) == (theatre_prior(p) >= FUZZY_MIN_PRIOR), (cc, a1)
