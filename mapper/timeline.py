@@ -85,9 +85,12 @@ def _full_dates(sentence: str):
                 continue
 
 
-def _relative(m: re.Match, kind: str, anchor: dt.date, sentence: str) -> TimeRef | None:
-    expr = sentence[m.start():m.end()]  # as written, also when matched in the lower-cased text
-    g = {k: v for k, v in m.groupdict().items() if v}
+@lru_cache(maxsize=8192)
+def _relative(kind: str, expr: str, groups: tuple[tuple[str, str | None], ...], anchor: dt.date) -> TimeRef | None:
+    """The dates of one matched expression (``expr`` as written, ``groups`` its named groups).
+    Cached: a day's feed says "yesterday" and "overnight" of the same report date thousands of
+    times, and working one out (group dict, date arithmetic, a frozen record) costs ~5 us."""
+    g = {k: v for k, v in groups if v}
     if kind == "ago2":
         return TimeRef(anchor - 2 * _DAY, None, 1, expr)
     if kind == "ago1":
@@ -209,7 +212,8 @@ def expressions(sentence: str, anchor: dt.date | None) -> list[tuple[int, TimeRe
             for m in (rx_low.finditer(low) if same else rx.finditer(sentence)):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
-                tr = _relative(m, kind, anchor, sentence)
+                # as written, also when matched in the lower-cased text
+                tr = _relative(kind, sentence[m.start():m.end()], tuple(m.groupdict().items()), anchor)
                 if tr is not None:
                     found.append((m.start(), tr))
                     taken.append((m.start(), m.end()))
