@@ -105,7 +105,7 @@ def _report(*, id: str, text: str, date: dt.date | None, path: str, warnings: li
         else:
             warnings.append(f"{path or id}: no date given or found; incidents will have date null")
     return Report(id=id, text=text, date=date, title=title, source=source, url=url,
-                  language=detect_language(text), path=path, warnings=tuple(warnings))
+                  path=path, warnings=tuple(warnings))
 
 
 def parse_text(text: str, *, id: str, path: str = "", default_date: dt.date | None = None,

@@ -99,6 +99,17 @@ def test_kml_parses_with_a_placemark_and_timestamp_per_incident(incs):
         assert 20 < lon < 45 and 40 < lat < 60
 
 
+def test_kml_keeps_markup_and_quotes_from_reports_as_text(incs):
+    from dataclasses import replace
+
+    nasty = "<b>Shelling</b> & \"fire\" near 'Kozinka' ]]>"
+    inc = replace(export.select(incs)[0], evidence=(nasty,), mentions=("<i>K</i>",))
+    root = ET.fromstring(export.kml_text([inc]).encode())
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    assert root.find(".//k:description", ns).text == nasty
+    assert root.find(".//k:Data[@name='mention']/k:value", ns).text == "<i>K</i>"
+
+
 def test_writes_are_atomic_and_leave_no_temp_files(incs, tmp_path):
     export.write("geojson", tmp_path / "a.geojson", incs)
     export.write("geojson", tmp_path / "a.geojson", incs)

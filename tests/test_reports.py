@@ -158,3 +158,9 @@ def test_any_json_shape_gives_reports_or_an_input_error(tmp_path, value):
 ])
 def test_language_from_the_script(text, lang):
     assert detect_language(text) == lang
+
+
+def test_a_report_knows_its_language_when_asked(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("Обстріл Харкова тривав усю ніч, повідомив голова ОВА.", encoding="utf-8")
+    assert read_path(f, default_date=dt.date(2023, 5, 23)).reports[0].language == "uk"

@@ -50,8 +50,6 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
     Example:
       mapper batch reports/ feed.jsonl telegram/result.json -o out/ -f html,geojson,csv -j 2
     """
-    from tqdm import tqdm
-
     from .. import batch as batch_lib
     from .. import export
     from ..fileio import write_text
@@ -69,8 +67,11 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
     except OSError as e:
         raise MapperError(f"cannot create {out_dir}: {e.strerror}") from None
     obj = click.get_current_context().find_root().obj or {}
-    bar = tqdm(unit="report", disable=obj.get("quiet") or None, file=sys.stderr,
-               dynamic_ncols=True, desc="reports")
+    bar = None
+    if not obj.get("quiet"):  # (and only then pay tqdm's import)
+        from tqdm import tqdm
+
+        bar = tqdm(unit="report", disable=None, file=sys.stderr, dynamic_ncols=True, desc="reports")
     fmts = [f for f in formats if not (no_map and f == "html")]
     if "geojson" not in fmts:
         fmts.append("geojson")
@@ -79,9 +80,10 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
     records = merge or any(f != "geojson" for f in fmts)
     sel = batch_lib.Selection(precision, mentions, since, until, records=records)
     result = batch_lib.run(files, gpath, out_dir=out_dir, jobs=jobs, engine=engine, scheduler=scheduler,
-                           default_date=date, max_bytes=max_bytes, use_cache=not no_cache, progress=bar.update,
-                           selection=sel)
-    bar.close()
+                           default_date=date, max_bytes=max_bytes, use_cache=not no_cache,
+                           progress=bar.update if bar is not None else None, selection=sel)
+    if bar is not None:
+        bar.close()
     errors = result.errors
     warnings = [w for f in result.files for w in f.warnings]
     n_reports = result.reports
