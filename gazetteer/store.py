@@ -11,6 +11,7 @@ import math
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -218,7 +219,8 @@ class Gazetteer:
         self._place = lru_cache(maxsize=50_000)(self._load_place)
         self._key_rows = lru_cache(maxsize=50_000)(self._load_key_rows)
         self._buckets: dict[tuple[str, Scope | None], list[str]] = {}
-        self._scopes: dict[Scope, frozenset[int]] = {}
+        self._scopes: dict[Scope, str] = {}  # scope -> name of its temp table
+        self._scope_lock = threading.Lock()
         self.common_keys = frozenset(self.meta.pop("common_keys", "").split("\n")) - {""}
 
     @classmethod
@@ -304,20 +306,28 @@ class Gazetteer:
     # Places anyone may name anywhere: countries, capitals, cities of a million.
     _WELL_KNOWN = "fcode IN ('PCLI', 'PPLC') OR pop >= 1000000"
 
-    def _scope_ids(self, scope: Scope) -> frozenset[int]:
-        """Ids of the places in a scope, and of the well-known places anywhere."""
-        ids = self._scopes.get(scope)
-        if ids is None:
-            found = {i for (i,) in self._con.execute(f"SELECT id FROM places WHERE {self._WELL_KNOWN}")}
-            for cc, a1s in scope:
-                if a1s is None:
-                    found.update(i for (i,) in self._con.execute("SELECT id FROM places WHERE cc=?", (cc,)))
-                else:
-                    for a1 in sorted(a1s):
-                        found.update(i for (i,) in self._con.execute(
-                            "SELECT id FROM places WHERE cc=? AND a1=?", (cc, a1)))
-            ids = self._scopes[scope] = frozenset(found)
-        return ids
+    def _scope_table(self, scope: Scope) -> str:
+        """A temporary table of the ids of the places in a scope and of the well-known places
+        anywhere (in the connection's own temp database: the gazetteer file stays read-only),
+        so that SQLite filters each letter's keys itself: fetching every (key, place) row of a
+        letter to filter it here took twice as long, and a batch worker pays it per letter."""
+        with self._scope_lock:
+            table = self._scopes.get(scope)
+            if table is None:
+                where, args = [self._WELL_KNOWN], []
+                for cc, a1s in scope:
+                    if a1s is None:
+                        where.append("cc = ?")
+                        args.append(cc)
+                    else:
+                        where.append(f"(cc = ? AND a1 IN ({', '.join('?' * len(a1s))}))")
+                        args += [cc, *sorted(a1s)]
+                table = f"scope_{len(self._scopes)}"
+                self._con.execute("PRAGMA temp_store = MEMORY")  # no temp file, whatever $TMPDIR is
+                self._con.execute(f"CREATE TEMP TABLE {table} (id INTEGER PRIMARY KEY)")
+                self._con.execute(f"INSERT INTO temp.{table} SELECT id FROM places WHERE {' OR '.join(where)}", args)
+                self._scopes[scope] = table
+        return table
 
     def _fuzzy_keys(self, key: str, limit: int, cutoff: float, scope: Scope | None = None) -> list[tuple[str, float]]:
         from rapidfuzz import fuzz, process
@@ -327,14 +337,10 @@ class Gazetteer:
         if bucket is None:
             # the keys sharing the first letter (a misspelling seldom changes it), in key order
             hi = first[:-1] + chr(ord(first[-1]) + 1) if first else "\uffff"
-            if scope is None:
-                bucket = [k for (k,) in self._con.execute(
-                    "SELECT DISTINCT key FROM names WHERE key >= ? AND key < ?", (first, hi))]
-            else:
-                ids = self._scope_ids(scope)
-                rows = self._con.execute("SELECT key, id FROM names WHERE key >= ? AND key < ? ORDER BY key", (first, hi))
-                bucket = list(dict.fromkeys(k for k, i in rows if i in ids))
-            self._buckets[(first, scope)] = bucket
+            sql = "SELECT DISTINCT key FROM names WHERE key >= ? AND key < ?"
+            if scope is not None:
+                sql += f" AND id IN temp.{self._scope_table(scope)}"
+            bucket = self._buckets[(first, scope)] = [k for (k,) in self._con.execute(sql, (first, hi))]
         # rapidfuzz's C search over the bucket: ~0.15 ms for 5,000 keys
         res = process.extract(key, bucket, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
         return [(k, s / 100.0) for k, s, _ in res]

@@ -64,6 +64,26 @@ def test_a_scoped_misspelling_search_looks_in_the_scope_and_at_famous_names(gaz)
     assert gaz.lookup("Kharkov", fuzzy_scope=(("PL", None),))[0].place.name == "Kharkiv"
 
 
+def test_scoped_searches_from_threads_agree_and_leave_the_file_alone(tmp_path):
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gazetteer import Gazetteer
+
+    path = tmp_path / "g.gaz"
+    shutil.copy(Gazetteer.default().path, path)
+    before = path.read_bytes()
+    g = Gazetteer(path)
+    scopes = [(("UA", None),), (("RU", frozenset({"09"})),)]
+    names = ["Popasana", "Kozinko", "Belgorot", "Grayvorom"] * 4
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda ns: [c.place.geonameid for c in g.lookup(ns[0], fuzzy_scope=ns[1])],
+                            [(n, s) for n in names for s in scopes]))
+    fresh = Gazetteer(path)
+    assert got == [[c.place.geonameid for c in fresh.lookup(n, fuzzy_scope=s)] for n in names for s in scopes]
+    assert any(got) and path.read_bytes() == before
+
+
 def test_lookup_of_nothing_is_empty(gaz):
     assert gaz.lookup("Xqzzyqx") == []
     assert gaz.lookup("  ") == []
