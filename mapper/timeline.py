@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .dates import FULL_DATE_RES, MONTHS, WEEKDAYS
+from .dates import FULL_DATE_RES, MONTH_ALT, MONTHS, WEEKDAY_ALT, WEEKDAYS
 
 _DAY = dt.timedelta(days=1)
 
@@ -31,22 +31,19 @@ class TimeRef:
     expression: str = ""
 
 
-_WD = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
-_MON = "|".join(sorted(MONTHS, key=len, reverse=True))
-
 # (regex, kind); searched in order, the first family that matches wins for a sentence
 _RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b|\bпозавчера\b|\bпозавчора\b", re.I), "ago2"),
     (re.compile(r"\b(?:the\s+)?(?:last|past)\s+24\s+hours\b|\bза\s+(?:минувшие\s+|последние\s+|прошедшие\s+)?сутки\b|\bза\s+(?:минулу\s+|останню\s+)?добу\b", re.I), "last24"),
-    (re.compile(rf"\bsince\s+(?P<wd>{_WD})\b|\bс\s+(?P<wd2>{_WD})\b|\bз\s+(?P<wd3>{_WD})\b", re.I), "since_wd"),
+    (re.compile(rf"\bsince\s+(?P<wd>{WEEKDAY_ALT})\b|\bс\s+(?P<wd2>{WEEKDAY_ALT})\b|\bз\s+(?P<wd3>{WEEKDAY_ALT})\b", re.I), "since_wd"),
     (re.compile(r"\b(?:last\s+night|overnight|during\s+the\s+night|at\s+night|in\s+the\s+night|tonight)\b|"
                 r"\b(?:этой\s+|минувшей\s+|прошлой\s+|сегодня\s+)?ночью\b|\bвночі\b|\bцієї\s+ночі\b|\bминулої\s+ночі\b|\bв\s+ночь\b|\bуночі\b", re.I), "night"),
     (re.compile(r"\byesterday\b|\bвчера\b|\bвчора\b", re.I), "ago1"),
     (re.compile(r"\b(?:today|this\s+(?:morning|afternoon|evening)|earlier\s+today|"
                 r"in\s+the\s+(?:early\s+)?(?:morning|afternoon|evening))\b|\bсегодня\b|\bсьогодні\b|\bутром\b|\bвранці\b|\bзранку\b|\bднем\b|\bвдень\b", re.I), "today"),
-    (re.compile(rf"\b(?P<last>last\s+)?(?:on\s+)?(?P<wd>{_WD})\b|\b(?:в|во|у)\s+(?P<wd2>{_WD})\b", re.I), "weekday"),
-    (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON})\b(?!\.?,?\s+\d{{4}})|"
-                rf"\b(?P<mon2>{_MON})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I), "daymonth"),
+    (re.compile(rf"\b(?P<last>last\s+)?(?:on\s+)?(?P<wd>{WEEKDAY_ALT})\b|\b(?:в|во|у)\s+(?P<wd2>{WEEKDAY_ALT})\b", re.I), "weekday"),
+    (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_ALT})\b(?!\.?,?\s+\d{{4}})|"
+                rf"\b(?P<mon2>{MONTH_ALT})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I), "daymonth"),
     (re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\b(?!\.\d)", re.I), "dm"),
     (re.compile(r"\b(?:this|past|last)\s+week\b|\bна\s+(?:этой|прошлой)\s+неделе\b|\bцього\s+тижня\b|\bминулого\s+тижня\b", re.I), "week"),
     (re.compile(r"\b(?:this|last)\s+month\b|\bв\s+(?:этом|прошлом)\s+месяце\b|\bцього\s+місяця\b", re.I), "month"),

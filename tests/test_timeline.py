@@ -104,3 +104,32 @@ def test_rule_triggers_count_at_word_starts_except_night():
     assert "wd" in _tags("on wednesday", False) and "mon" in _tags("on 3 march", False)
     assert "night" in _tags("shelled overnight", False) and "night" in _tags("обстріляли вночі", False)
     assert resolve_sentence("Footage showed the strike overnight", D(2023, 5, 23)).date == D(2023, 5, 22)
+
+
+def test_calendar_word_tries_match_what_plain_alternations_match():
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mapper.dates import MONTH_ALT, MONTHS, WEEKDAY_ALT, WEEKDAYS
+
+    pairs = []
+    for words, trie in ((MONTHS, MONTH_ALT), (WEEKDAYS, WEEKDAY_ALT)):
+        plain = "|".join(sorted(words, key=len, reverse=True))
+        for flags in (0, re.I):
+            for shape in (r"\b(?P<w>{})\b", r"\b(?P<w>{})\.?\s+(?P<d>\d{{1,2}})", r"(?P<w>{})"):
+                pairs.append((re.compile(shape.format(plain), flags), re.compile(shape.format(trie), flags)))
+    vocabulary = sorted(MONTHS) + sorted(WEEKDAYS)
+    pieces = st.one_of(st.sampled_from(vocabulary), st.sampled_from([" ", ". ", "'", "s", "a", "я", "5", "23", "\n"]),
+                       st.text(alphabet="abcdefmnorstuyвдеилмнопрсткуя' ", max_size=4))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=12).map("".join), st.booleans())
+    def same(text, upper):
+        text = text.upper() if upper else text
+        for plain, trie in pairs:
+            assert [(m.span(), m.groupdict()) for m in plain.finditer(text)] == \
+                   [(m.span(), m.groupdict()) for m in trie.finditer(text)]
+
+    same()
