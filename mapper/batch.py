@@ -307,7 +307,12 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
     else:
         import multiprocessing as mp
 
-        ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        if method == "fork":
+            from .pipeline import warm_up
+
+            warm_up()  # once here, shared by the forked workers
+        ctx = mp.get_context(method)
         results = []
         with ctx.Pool(jobs) as pool:
             for r in pool.imap(_chunk_task, tasks()):
