@@ -108,20 +108,18 @@ class Resolver:
         return 0.0
 
     def _group(self, slot: _Slot) -> _Group:
-        """The candidates of a mention (with its context) as arrays; cached by signature."""
-        import numpy as np
-
+        """The candidates of a mention (with its context), scored as far as the rest of the
+        report does not matter; cached by signature."""
         sig = (slot.mention.key, self._cand_sig[id(slot.cands)], tuple(q.geonameid for q in slot.context))
         g = self._group_cache.get(sig)
         if g is None:
             places = [p for p, _ in slot.cands]
             static = [self._prior(p, ns) + self._context_bonus(p, slot.context) for p, ns in slot.cands]
-            g = _Group(slot.mention.key, places, np.array(static),
-                       np.radians([p.lat for p in places]), np.radians([p.lon for p in places]),
-                       np.array([not p.is_admin for p in places]),
-                       np.array([p.feature_code != "ADM1" for p in places]),
+            g = _Group(slot.mention.key, places, static,
+                       [math.radians(p.lat) for p in places], [math.radians(p.lon) for p in places],
+                       [not p.is_admin for p in places], [p.feature_code != "ADM1" for p in places],
                        [(p.country_code, p.admin1_code) for p in places], [p.country_code for p in places],
-                       np.array([p.population for p in places], dtype=float))
+                       [float(p.population) for p in places])
             if len(self._group_cache) > 50_000:
                 self._group_cache.clear()
             self._group_cache[sig] = g
@@ -143,33 +141,23 @@ class Resolver:
         self._score(list(groups.values()), slots)
         return self._results(slots)
 
+    # Up to this many candidates of ambiguous names in a report, they are scored in plain Python;
+    # above it in numpy. A news report has ~9 (Python takes 0.13 ms where numpy's ~40 calls on
+    # tiny arrays took 0.17); a report naming forty common village names has 500 (numpy 0.9
+    # ms, Python 4.7). Both do the same float operations in the same order.
+    NUMPY_FROM = 32
+
     def _score(self, groups: list[tuple[_Group, list[_Slot]]], slots: list[_Slot]) -> None:
         """Choose a place for every slot, in rounds: each round scores every candidate against
-        the places chosen in the round before (the anchors). All candidates of a report are
-        scored in one set of numpy operations; per-group numpy calls cost more than the maths."""
-        import numpy as np
-
+        the places chosen in the round before (the anchors)."""
         for g, sl in groups:
             if len(g.places) == 1:  # nothing to choose between
                 for s in sl:
-                    s.scores, s.choice = [(float(g.static[0]), g.places[0])], g.places[0]
+                    s.scores, s.choice = [(g.static[0], g.places[0])], g.places[0]
         multi = [(g, sl) for g, sl in groups if len(g.places) > 1]
         if not multi:
             return
-        gs = [g for g, _ in multi]
-        sizes = np.array([len(g.places) for g in gs])
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        static = np.concatenate([g.static for g in gs])
-        lat = np.concatenate([g.lat for g in gs])
-        lon = np.concatenate([g.lon for g in gs])
-        settle = np.concatenate([g.settlement for g in gs])
-        not_adm1 = np.concatenate([g.not_adm1 for g in gs])
-        pop = np.concatenate([g.population for g in gs])
-        admin1 = [a for g in gs for a in g.admin1]
-        cc = [c for g in gs for c in g.cc]
-        key_ids = {k: n for n, k in enumerate(dict.fromkeys(g.key for g in gs))}
-        cand_key = np.repeat([key_ids[g.key] for g in gs], sizes)
-        seg = np.repeat(np.arange(len(gs)), sizes)
+        score = self._score_arrays if sum(len(g.places) for g, _ in multi) >= self.NUMPY_FROM else self._score_lists
         ctx = _Context.of(slots)
         previous = None
         for rnd in range(self.rounds + 1):
@@ -180,40 +168,89 @@ class Resolver:
                         for s in sl:
                             if s.choice is not None and not s.choice.is_admin:
                                 anchors[s.choice.geonameid] = (g.key, s.choice)
-            score = static + np.array([0.35 if a in ctx.admin1 else 0.0 for a in admin1]) * not_adm1
-            score += np.array([0.1 if c in ctx.countries else 0.0 for c in cc])
-            if anchors:
-                olat = np.radians([q.lat for _, q in anchors.values()])
-                olon = np.radians([q.lon for _, q in anchors.values()])
-                okey = np.array([key_ids.get(k, -1) for k, _ in anchors.values()])
-                # haversine, candidates x anchors, in km; an anchor of the same name is no evidence
-                dlat = lat[:, None] - olat[None, :]
-                dlon = lon[:, None] - olon[None, :]
-                a = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(olat[None, :]) * np.sin(dlon / 2) ** 2
-                d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
-                d[cand_key[:, None] == okey[None, :]] = np.inf
-                near = d.min(axis=1)
-                score += np.where(settle & np.isfinite(near), 0.6 * np.exp(-near / 40.0), 0.0)
-            # the best candidate of each group: highest score, then the most populous, then first
-            top = score == np.maximum.reduceat(score, starts)[seg]
-            tpop = np.where(top, pop, -1.0)
-            win = np.flatnonzero(top & (tpop == np.maximum.reduceat(tpop, starts)[seg]))
-            wseg = seg[win]  # ascending: the first winner of each group is where its group starts
-            choice = win[np.flatnonzero(np.concatenate(([True], wseg[1:] != wseg[:-1])))].tolist()
-            for (g, sl), i, o in zip(multi, choice, starts.tolist()):
+            # an anchor of the same name is no evidence
+            points = [(k, math.radians(q.lat), math.radians(q.lon)) for k, q in anchors.values()]
+            scores, choice = score(multi, ctx, points)
+            for (g, sl), i in zip(multi, choice):
                 for s in sl:
-                    s.choice = g.places[i - o]
-            last = rnd == self.rounds or choice == previous
-            if last:  # or the same choices as the round before: another would change nothing
-                sc = score.tolist()
-                for (g, sl), o, n in zip(multi, starts.tolist(), sizes.tolist()):
-                    order = sorted(range(n), key=lambda i: (-sc[o + i], -g.places[i].population))[:4]
-                    scored = [(sc[o + i], g.places[i]) for i in order]
+                    s.choice = g.places[i]
+            if rnd == self.rounds or choice == previous:  # another round would change nothing
+                for (g, sl), sc in zip(multi, scores):
+                    order = sorted(range(len(sc)), key=lambda i: (-sc[i], -g.places[i].population))[:4]
+                    scored = [(sc[i], g.places[i]) for i in order]
                     for s in sl:
                         s.scores = scored
                 break
             previous = choice
             ctx = _Context.of(slots)
+
+    @staticmethod
+    def _score_lists(multi: list[tuple[_Group, list[_Slot]]], ctx: _Context,
+                     points: list[tuple[str, float, float]]) -> tuple[list[list[float]], list[int]]:
+        """Per group, every candidate's score and the index of the best: highest score, then
+        the most populous, then the first."""
+        sin, cos, asin, sqrt, exp = math.sin, math.cos, math.asin, math.sqrt, math.exp
+        in_a1, in_cc = ctx.admin1, ctx.countries
+        scores, choice = [], []
+        for g, _ in multi:
+            others = [(olat, olon, cos(olat)) for k, olat, olon in points if k != g.key]
+            sc = []
+            for i, (s, lat, lon, settle, not_adm1, a1, cc) in enumerate(zip(
+                    g.static, g.lat, g.lon, g.settlement, g.not_adm1, g.admin1, g.cc)):
+                s = s + (0.35 if a1 in in_a1 else 0.0) * not_adm1
+                s += 0.1 if cc in in_cc else 0.0
+                if settle and others:
+                    clat = cos(lat)
+                    # haversine in km, written as the numpy path computes it
+                    near = min(2 * 6371.0088 * asin(sqrt(min(1.0, sin((lat - olat) / 2) ** 2
+                                                               + clat * colat * sin((lon - olon) / 2) ** 2)))
+                               for olat, olon, colat in others)
+                    s += 0.6 * exp(-near / 40.0)
+                sc.append(s)
+            pop = g.population
+            choice.append(max(range(len(sc)), key=lambda i: (sc[i], pop[i], -i)))
+            scores.append(sc)
+        return scores, choice
+
+    @staticmethod
+    def _score_arrays(multi: list[tuple[_Group, list[_Slot]]], ctx: _Context,
+                      points: list[tuple[str, float, float]]) -> tuple[list[list[float]], list[int]]:
+        """:meth:`_score_lists` for many candidates: all of a report's in one set of numpy
+        operations (per-group numpy calls had cost more than the maths)."""
+        import numpy as np
+
+        gs = [g for g, _ in multi]
+        sizes = np.array([len(g.places) for g in gs])
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        seg = np.repeat(np.arange(len(gs)), sizes)
+        flat = [x for g in gs for x in zip(g.static, g.lat, g.lon, g.settlement, g.not_adm1, g.population)]
+        static, lat, lon, settle, not_adm1, pop = (np.array(c) for c in zip(*flat))
+        settle = settle.astype(bool)
+        score = static + np.array([0.35 if a in ctx.admin1 else 0.0 for g in gs for a in g.admin1]) * not_adm1
+        score += np.array([0.1 if c in ctx.countries else 0.0 for g in gs for c in g.cc])
+        if points:
+            key_ids = {k: n for n, k in enumerate(dict.fromkeys(g.key for g in gs))}
+            cand_key = np.repeat([key_ids[g.key] for g in gs], sizes)
+            okey = np.array([key_ids.get(k, -1) for k, _, _ in points])
+            olat = np.array([p[1] for p in points])
+            olon = np.array([p[2] for p in points])
+            # haversine, candidates x anchors, in km
+            dlat = lat[:, None] - olat[None, :]
+            dlon = lon[:, None] - olon[None, :]
+            a = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(olat[None, :]) * np.sin(dlon / 2) ** 2
+            d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+            d[cand_key[:, None] == okey[None, :]] = np.inf
+            near = d.min(axis=1)
+            score += np.where(settle & np.isfinite(near), 0.6 * np.exp(-near / 40.0), 0.0)
+        top = score == np.maximum.reduceat(score, starts)[seg]
+        tpop = np.where(top, pop, -1.0)
+        win = np.flatnonzero(top & (tpop == np.maximum.reduceat(tpop, starts)[seg]))
+        wseg = seg[win]  # ascending: the first winner of each group is where its group starts
+        first = win[np.flatnonzero(np.concatenate(([True], wseg[1:] != wseg[:-1])))]
+        sc = score.tolist()
+        bounds = starts.tolist() + [len(sc)]
+        return ([sc[bounds[k]:bounds[k + 1]] for k in range(len(gs))],
+                [i - o for i, o in zip(first.tolist(), bounds)])
 
     def _results(self, slots: list[_Slot]) -> list[Resolved]:
         out = []
@@ -248,18 +285,18 @@ class Resolver:
 
 @dataclass(eq=False)
 class _Group:
-    """The candidates of one name in one context, as arrays (cached across reports)."""
+    """The candidates of one name in one context, column by column (cached across reports)."""
 
     key: str
     places: list[Place]
-    static: "object"  # numpy arrays: prior + context bonus, latitude/longitude in radians
-    lat: "object"
-    lon: "object"
-    settlement: "object"
-    not_adm1: "object"
+    static: list[float]  # prior + context bonus
+    lat: list[float]  # radians
+    lon: list[float]
+    settlement: list[bool]
+    not_adm1: list[bool]
     admin1: list[tuple[str, str]]
     cc: list[str]
-    population: "object"
+    population: list[float]
 
 
 @dataclass

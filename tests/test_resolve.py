@@ -90,3 +90,20 @@ def test_the_fuzzy_scope_is_the_theatre_where_a_misspelling_counts(gaz):
     for cc, a1 in regions:
         p = SimpleNamespace(country_code=cc, admin1_code=a1)
         assert in_fuzzy_scope(p) == (theatre_prior(p) >= FUZZY_MIN_PRIOR), (cc, a1)
+
+
+def test_small_and_large_reports_are_scored_alike(gaz, seed_result):
+    # few ambiguous candidates are scored in plain Python, many in numpy: the same sums either way
+    common = ["Andriivka", "Mykolaivka", "Oleksandrivka", "Ivanivka", "Novoselivka", "Petrivka", "Vasylivka",
+              "Kamianka", "Myrne", "Dmytrivka", "Sofiivka", "Bilohorivka"]
+    texts = [seed_result.report.text, "Fighting in Grayvoron and Kozinka.",
+             "Artillery near Andriivka, Kharkiv Oblast, and in Kupiansk.",
+             " ".join(f"Shelling hit {a} and {b} overnight." for a, b in zip(common, reversed(common)))]
+    rec = Recognizer(gaz)
+    runs = []
+    for numpy_from in (0, 10**9):
+        res = Resolver(gaz)
+        res.NUMPY_FROM = numpy_from
+        runs.append([res.resolve(rec.recognize(t)) for t in texts])
+    assert runs[0] == runs[1]  # NUMPY_FROM 0: always numpy; 10**9: always Python
+    assert len(runs[0][-1]) >= 2 * len(common) - 2
