@@ -168,7 +168,6 @@ class Resolver:
                         for s in sl:
                             if s.choice is not None and not s.choice.is_admin:
                                 anchors[s.choice.geonameid] = (g.key, s.choice)
-            # an anchor of the same name is no evidence
             points = [(k, math.radians(q.lat), math.radians(q.lon)) for k, q in anchors.values()]
             scores, choice = score(multi, ctx, points)
             for (g, sl), i in zip(multi, choice):
@@ -188,7 +187,8 @@ class Resolver:
     def _score_lists(multi: list[tuple[_Group, list[_Slot]]], ctx: _Context,
                      points: list[tuple[str, float, float]]) -> tuple[list[list[float]], list[int]]:
         """Per group, every candidate's score and the index of the best: highest score, then
-        the most populous, then the first."""
+        the most populous, then the first. A settlement gains by being near an anchor (a place
+        chosen in the round before) of another name: an anchor of its own name is no evidence."""
         sin, cos, asin, sqrt, exp = math.sin, math.cos, math.asin, math.sqrt, math.exp
         in_a1, in_cc = ctx.admin1, ctx.countries
         scores, choice = [], []
