@@ -594,8 +594,11 @@ class Recognizer:
         return "place", ""
 
     @cached_property
-    def _boilerplate_re(self) -> re.Pattern:
-        return re.compile("|".join(re.escape(b) for b in self.lex.data["boilerplate"]))
+    def _boilerplate_at(self):
+        """Matches a boilerplate phrase at the start of a sentence: ``(text, start, end)``,
+        leading whitespace skipped, any case (no slice or lower-cased copy of each sentence)."""
+        return re.compile(r"\s*(?:" + "|".join(re.escape(b) for b in self.lex.data["boilerplate"]) + ")",
+                          re.IGNORECASE).match
 
     def recognize(self, text: str) -> Recognition:
         masked, mspans = mask(text)
@@ -610,12 +613,10 @@ class Recognizer:
         starts = tk.start
         fuzzy_keys: dict[str, str] = {}  # key -> "fuzzy match for X"
         near_after = self.lex.near_after
+        boilerplate_at = self._boilerplate_at
         lo = 0
         for si, (s, e) in enumerate(sents):
-            head = masked[s:min(e, s + 80)].lstrip()  # no copy of the whole sentence
-            if len(head) < 60 and s + 80 < e:
-                head = masked[s:e].lstrip()
-            if self._boilerplate_re.match(head[:60].lower()):
+            if boilerplate_at(masked, s, e):
                 boiler.add(si)
             lo = bisect_left(starts, s, lo)
             hi = bisect_left(starts, e, lo)

@@ -69,6 +69,12 @@ def test_sidebar_teasers_are_not_the_report(rec):
     assert accepted(rec, text) == ["Kozinka"]
 
 
+@pytest.mark.parametrize("teaser", ["READ ALSO: Shelling in Kupiansk.", "\n\n   Read more: Drones over Sumy.",
+                                    "Читайте также: обстрел Белгорода."])
+def test_a_teaser_is_one_in_any_case_and_after_any_space(rec, teaser):
+    assert accepted(rec, f"Shelling hit Kozinka. {teaser}") == ["Kozinka"]
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
