@@ -17,7 +17,7 @@ from .border import border_distance
 from .events import classify, fatalities
 from .records import Incident, Report, Resolved
 from .recognize import Recognition
-from .timeline import expressions, resolve_sentence
+from .timeline import expressions, nearest
 
 STATEMENT_WEIGHT = 0.6
 
@@ -61,7 +61,7 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             per_sentence[m.sentence] = (sentence, classify(sentence), expressions(rec.text[s0:s1], report.date),
                                         fatalities(sentence))
         sentence, et, found, fatal = per_sentence[m.sentence]
-        tr = resolve_sentence(rec.text[s0:s1], report.date, at=m.start - s0, found=found)
+        tr = nearest(found, report.date, m.start - s0)
         kind = "incident" if et is not None and r.precision != "country" else "mention"
         etype = et.type if et and kind == "incident" else "mention"
         key = (r.place.geonameid, tr.date, etype)

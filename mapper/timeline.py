@@ -145,7 +145,6 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
               "зранку", "днем", "вдень"),
     "wd": _WD_STEMS,
     "mon": _MON_STEMS,
-    "dot": (".",),
     "week": ("week", "недел", "тижн"),
     "month": ("month", "месяц", "місяц"),
 }
@@ -161,8 +160,8 @@ _YEAR = re.compile(r"\d{4}")  # every full date states its year
 
 # Every rule's regex has a word boundary right before each of these substrings, so a substring
 # counts only at the start of a word ("wed" in "showed" wakes no weekday rule); "overnight" and
-# "вночі" put these two inside a word.
-_INSIDE_WORDS = frozenset({"night", "dot"})
+# "вночі" put this one inside a word.
+_INSIDE_WORDS = frozenset({"night"})
 
 
 @lru_cache(maxsize=1)
@@ -181,7 +180,8 @@ def _trigger_automaton():
 
 
 def _tags(low: str, has_digit: bool) -> set[str]:
-    out: set[str] = {"digit"} if has_digit else set()
+    # "digit" and "dot" (for 22.05) by plain tests: a "." trigger fired at every full stop
+    out: set[str] = ({"digit", "dot"} if "." in low else {"digit"}) if has_digit else set()
     for end, (n, at_start, anywhere) in _trigger_automaton().iter(low):
         if anywhere:
             out |= anywhere
@@ -190,6 +190,13 @@ def _tags(low: str, has_digit: bool) -> set[str]:
             if start == 0 or not low[start - 1].isalnum():
                 out |= at_start
     return out
+
+
+@lru_cache(maxsize=256)
+def _rules_for(tags: frozenset[str]) -> tuple[tuple[re.Pattern, re.Pattern, str], ...]:
+    """The rules whose triggers are all in ``tags``, in order (a sentence has a few of ~60
+    tag combinations: testing all eleven rules' needs each time cost more than this lookup)."""
+    return tuple((rx, rx_low, kind) for (rx, kind), rx_low in zip(_RULES, _RULES_LOW) if _NEEDS[kind] <= tags)
 
 
 def expressions(sentence: str, anchor: dt.date | None) -> list[tuple[int, TimeRef]]:
@@ -203,9 +210,7 @@ def expressions(sentence: str, anchor: dt.date | None) -> list[tuple[int, TimeRe
         # length changes when lower-cased (rare letters like İ) keeps re.I, to keep the offsets
         same = len(low) == len(sentence)
         taken = [(p, p + len(t.expression)) for p, t in found]
-        for (rx, kind), rx_low in zip(_RULES, _RULES_LOW):
-            if not _NEEDS[kind] <= tags:
-                continue
+        for rx, rx_low, kind in _rules_for(frozenset(tags)):
             for m in (rx_low.finditer(low) if same else rx.finditer(sentence)):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
@@ -228,8 +233,12 @@ def resolve_sentence(sentence: str, anchor: dt.date | None, *, at: int | None = 
     """The date a sentence speaks of, given the report's date (``anchor``). With several
     expressions, the one nearest offset ``at`` (the place mention) wins, else the first.
     ``found`` passes :func:`expressions` already computed for the sentence."""
-    if found is None:
-        found = expressions(sentence, anchor)
+    return nearest(expressions(sentence, anchor) if found is None else found, anchor, at)
+
+
+def nearest(found: list[tuple[int, TimeRef]], anchor: dt.date | None, at: int | None = None) -> TimeRef:
+    """Of a sentence's expressions (from :func:`expressions`), the one nearest offset ``at``,
+    else the first; with none, the report's day."""
     if not found:
         return _report_day(anchor)
     if at is None:
