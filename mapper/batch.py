@@ -8,6 +8,7 @@ same inputs skips them and gives identical outputs.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import glob
 import hashlib
 import os
@@ -253,6 +254,16 @@ def _write_cache(path: Path, incidents: list[Incident]) -> None:
         pass  # the cache is an optimisation; never fail a batch for it
 
 
+def _worker_init() -> None:
+    """A pool worker's garbage collector: what it inherits (modules, the shared tables built
+    before the fork) is frozen out of every collection, and the young generation is collected
+    every 20,000 allocations instead of 700. A report's records are freed by reference counting,
+    few form cycles, and the collections walked the pipeline's ever-growing caches: 1.5% of
+    the instructions a report costs (counted with valgrind), for no memory back."""
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
+
+
 def _chunk_task(args) -> Chunk:
     reports, gaz, cache, sel, pickled = args
     return Chunk.pack(process_reports(reports, gaz, cache), sel, pickled=pickled)
@@ -314,7 +325,7 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
             warm_up()  # once here, shared by the forked workers
         ctx = mp.get_context(method)
         results = []
-        with ctx.Pool(jobs) as pool:
+        with ctx.Pool(jobs, initializer=_worker_init) as pool:
             for r in pool.imap(_chunk_task, tasks()):
                 results.append(r)
                 tick(len(r.status))
