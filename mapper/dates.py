@@ -50,7 +50,6 @@ for _n, _forms in enumerate(
         WEEKDAYS[_f] = _n
 
 
-
 def word_union(words) -> str:
     """A regex alternation of ``words`` as a trie ("mon(?:day)?|..."), by retrie: where a plain
     alternation makes ``re`` try all ~40 month or weekday forms at every word start, the trie
