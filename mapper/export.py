@@ -90,13 +90,21 @@ def select(incidents: Iterable[Incident], *, mentions: bool = False) -> list[Inc
     return [i for i in incidents if mentions or i.kind == "incident"]
 
 
+def bbox(features: list[dict]) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of point features, or None if there are none."""
+    if not features:
+        return None
+    xs = [f["geometry"]["coordinates"][0] for f in features]
+    ys = [f["geometry"]["coordinates"][1] for f in features]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
 def feature_collection(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> dict:
     feats = [feature(i, precision=precision) for i in select(incidents, mentions=mentions)]
     fc: dict = {"type": "FeatureCollection", "features": feats}
-    if feats:
-        xs = [f["geometry"]["coordinates"][0] for f in feats]
-        ys = [f["geometry"]["coordinates"][1] for f in feats]
-        fc["bbox"] = [min(xs), min(ys), max(xs), max(ys)]
+    box = bbox(feats)
+    if box is not None:
+        fc["bbox"] = list(box)
     return fc
 
 
