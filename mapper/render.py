@@ -1,9 +1,11 @@
 """Render incidents as an interactive Leaflet map (folium): the border region, the state border,
 markers by event type with escaped popups, a time slider, layers, legend and tools.
 
-Last stage. Every string that comes from a report is escaped here with ``html.escape`` before it
-reaches the page; the data itself is embedded with Jinja's ``tojson``, which escapes ``<``, so a
-report containing ``</script>`` cannot end the script it is carried in.
+Last stage. No template engine ever sees report text: folium (Jinja2/branca) renders a page
+whose data-bearing parts are opaque slot tokens (:class:`Slots`), and the data is put in their
+place after rendering, in one pass. Every string from a report is escaped for where it lands:
+``html.escape`` for HTML, and JSON with ``<`` escaped inside scripts, so no report can end the
+script it is carried in, or run as template code.
 """
 
 from __future__ import annotations
@@ -52,6 +54,28 @@ MAX_DASHED_AREAS = 1000  # dashed area edges cost ~1 s per 7,000 areas to draw
 
 def _esc(s: object) -> str:
     return html.escape("" if s is None else str(s), quote=True)
+
+
+class Slots:
+    """Data kept out of the template engine. :meth:`put` returns a token of ASCII letters and
+    digits that no template syntax can contain, to place where the data goes; :meth:`fill`
+    puts the data in after rendering, in one left-to-right pass, so a value that happens to
+    contain a token is not filled again."""
+
+    def __init__(self) -> None:
+        import secrets
+
+        self._values: list[str] = []
+        self._tag = "imslot" + secrets.token_hex(8)  # not guessable by a report's author
+        self._re = re.compile(self._tag + r"x(\d+)x")
+
+    def put(self, value: str) -> str:
+        self._values.append(value)
+        return f"{self._tag}x{len(self._values) - 1}x"
+
+    def fill(self, page: str) -> str:
+        values = self._values
+        return self._re.sub(lambda m: values[int(m.group(1))], page)
 
 
 def _highlight(sentence: str, mentions: Iterable[str]) -> str:
@@ -295,11 +319,12 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
     import folium
     from folium.plugins import Fullscreen, HeatMap, MeasureControl, MiniMap, MousePosition
 
+    slots = Slots()
     m = folium.Map(location=[50.5, 36.5], zoom_start=7, tiles=None, control_scale=True, prefer_canvas=True)
-    m.get_root().header.add_child(folium.Element(_CSS))
+    m.get_root().header.add_child(folium.Element(slots.put(_CSS)))
     js = (files("mapper") / "data" / "map.js").read_text(encoding="utf-8")
-    m.get_root().header.add_child(folium.Element(f"<script>{js}</script>"))
-    m.get_root().html.add_child(folium.Element(f"<title>{_esc(title)}</title>"))
+    m.get_root().header.add_child(folium.Element(slots.put(f"<script>{js}</script>")))
+    m.get_root().html.add_child(folium.Element(slots.put(f"<title>{_esc(title)}</title>")))
     bounds = boundaries_geojson()
     if not offline:
         import xyzservices.providers as xyz
@@ -341,7 +366,7 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
                     k = index.get(fold_name(f["properties"]["name"]))
                     if k is not None:
                         f["properties"]["poly"] = k
-        _script("IM.polys = %s;" % _js_json([r["geometry"] for r in regions])).add_to(m)
+        _script("IM.polys = %s;" % slots.put(_js_json([r["geometry"] for r in regions]))).add_to(m)
         folium.GeoJson({"type": "FeatureCollection", "features": [
                            {"type": "Feature", "properties": {"name": _esc(r["name"])}, "geometry": r["geometry"]} for r in regions]},
                        name="Region outlines",
@@ -375,8 +400,8 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
     cfg = {"span": list(span) if span else None,
            "sources": sorted({f["properties"]["src"] for fs in groups.values() for f in fs}),
            "labels": list(place_labels.values()) if len(place_labels) <= MAX_LABELS else []}
-    _script(f"IM.init(Object.assign({_js_json(cfg)}, {{map: {m.get_name()}, control: {control.get_name()}, "
-            f"groups: IM.build({m.get_name()}, {control.get_name()}, {_js_json(layer_specs)})}}));").add_to(m)
+    _script(f"IM.init(Object.assign({slots.put(_js_json(cfg))}, {{map: {m.get_name()}, control: {control.get_name()}, "
+            f"groups: IM.build({m.get_name()}, {control.get_name()}, {slots.put(_js_json(layer_specs))})}}));").add_to(m)
     pts = [(i.place.lat, i.place.lon) for i in incidents]
     if pts:
         lat0, lat1 = min(p[0] for p in pts), max(p[0] for p in pts)
@@ -388,9 +413,11 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
     counts = Counter(i.event_type for i in incidents)
     n_inc = sum(1 for i in incidents if i.kind == "incident")
     as_of = as_of or max((i.date_end or i.date for i in incidents if i.date), default=dt.date.today()).isoformat()
-    m.get_root().html.add_child(folium.Element(_legend_html(counts, title, as_of, n_inc)))
-    page = stable_ids(m.get_root().render())
-    return inline_assets(page) if offline else page
+    m.get_root().html.add_child(folium.Element(slots.put(_legend_html(counts, title, as_of, n_inc))))
+    page = stable_ids(m.get_root().render())  # folium's ids are renumbered before any data is in
+    if offline:
+        page = inline_assets(page)
+    return slots.fill(page)
 
 
 def write_map(path: str | os.PathLike, incidents: list[Incident], **kw) -> Path:

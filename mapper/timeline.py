@@ -66,7 +66,7 @@ def _day_month(anchor: dt.date, day: int, month: int) -> dt.date | None:
             d = dt.date(year, month, day)
         except ValueError:
             return None
-        if d <= anchor + _DAY:
+        if (d - anchor).days <= 1:  # (not anchor + 1 day: no day follows 9999-12-31)
             return d
     return None
 
@@ -215,7 +215,10 @@ def expressions(sentence: str, anchor: dt.date | None) -> list[tuple[int, TimeRe
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 # as written, also when matched in the lower-cased text
-                tr = _relative(kind, sentence[m.start():m.end()], tuple(m.groupdict().items()), anchor)
+                try:
+                    tr = _relative(kind, sentence[m.start():m.end()], tuple(m.groupdict().items()), anchor)
+                except OverflowError:  # "yesterday" of 0001-01-01: a day outside the calendar
+                    tr = None
                 if tr is not None:
                     found.append((m.start(), tr))
                     taken.append((m.start(), m.end()))
