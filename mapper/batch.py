@@ -1,8 +1,8 @@
 """Batches: many files in, one set of incidents out, on local processes or a Dask cluster.
 
 A file that cannot be read, or a row that cannot be parsed, is recorded and skipped; the rest
-goes on. Processed reports are cached by content hash in ``OUT/.cache`` so that a re-run on the
-same inputs skips them and gives identical outputs.
+goes on. Processed reports are cached as JSON in ``OUT/.cache`` (:mod:`mapper.cache`) so that a re-run
+on the same inputs skips them and gives identical outputs.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import glob
-import hashlib
 import os
 import pickle
 import sys
@@ -19,11 +18,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from .cache import CACHE_DIR, ResultCache, pipeline_key
 from .errors import InputError
 from .records import Incident
-
-CACHE_DIR = ".cache"
 
 
 @dataclass
@@ -74,10 +71,11 @@ class Chunk:
     counts: dict[str, int]  # incidents and mentions inside --since/--until, by kind
     blob: bytes | None = None
     unpacked: list[Incident] | None = None
+    warnings: list[str] = field(default_factory=list)  # cache entries that were recomputed
 
     @classmethod
     def pack(cls, results: list[tuple[list[Incident], bool, str | None]], sel: Selection, *,
-             pickled: bool) -> "Chunk":
+             pickled: bool, warnings: list[str] | None = None) -> "Chunk":
         import orjson
 
         from .export import bbox, feature
@@ -96,7 +94,7 @@ class Chunk:
             blob = pickle.dumps(incidents, protocol=pickle.HIGHEST_PROTOCOL)
         elif sel.records:
             unpacked = incidents
-        return cls(status, features, box, counts, blob, unpacked)
+        return cls(status, features, box, counts, blob, unpacked, list(warnings or ()))
 
     def incidents(self) -> list[Incident]:
         if self.unpacked is None:
@@ -172,12 +170,6 @@ def collect_inputs(inputs: tuple[str, ...] | list[str]) -> list[str]:
     return [f for f in files if not (f in seen or seen.add(f))]
 
 
-def pipeline_key(gazetteer_path: str) -> str:
-    """What a cached result depends on besides the report: code version and gazetteer file."""
-    st = os.stat(gazetteer_path)
-    return f"{__version__}|{os.path.abspath(gazetteer_path)}|{st.st_size}|{int(st.st_mtime)}"
-
-
 # --- worker side --------------------------------------------------------------------------
 
 _PIPELINES: dict[str, object] = {}
@@ -212,42 +204,32 @@ def read_file(path: str, *, default_date: dt.date | None, max_bytes: int, into: 
         into.error = f"internal error: {type(e).__name__}: {e}"
 
 
-def process_reports(reports: list, gazetteer_path: str, cache_dir: str | None) -> list[tuple[list[Incident], bool, str | None]]:
-    """(incidents, from cache, error) for each report of a chunk, in order. Never raises."""
+def process_reports(reports: list, gazetteer_path: str, cache: tuple[str, str] | None,
+                    warnings: list[str] | None = None) -> list[tuple[list[Incident], bool, str | None]]:
+    """(incidents, from cache, error) for each report of a chunk, in order. Never raises.
+    ``cache`` is (folder, pipeline key); entries that had to be recomputed go into ``warnings``."""
     from .reports import content_hash
 
-    key = pipeline_key(gazetteer_path) if cache_dir else ""
+    store = ResultCache(*cache) if cache else None
     out = []
     for rep in reports:
-        cfile = None
-        if cache_dir:
-            h = hashlib.sha256(f"{key}|{content_hash(rep)}".encode()).hexdigest()[:24]
-            cfile = Path(cache_dir) / h[:2] / f"{h}.pkl"
-            if cfile.exists():
-                try:
-                    out.append((pickle.loads(cfile.read_bytes()), True, None))
-                    continue
-                except Exception:
-                    pass  # a damaged cache entry is recomputed
+        h = content_hash(rep) if store else ""
+        if store:
+            hit = store.get(h)
+            if hit is not None:
+                out.append((hit, True, None))
+                continue
         try:
             incs = list(_pipeline(gazetteer_path).process(rep).incidents)
-        except Exception as e:  # pragma: no cover - defensive
+        except Exception as e:  # a bug must not kill the batch: that report's error
             out.append(([], False, f"{rep.id}: internal error: {type(e).__name__}: {e}"))
             continue
-        if cfile is not None:
-            _write_cache(cfile, incs)
+        if store:
+            store.put(h, incs)
         out.append((incs, False, None))
+    if store and warnings is not None:
+        warnings.extend(store.warnings)
     return out
-
-
-def _write_cache(path: Path, incidents: list[Incident]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(incidents, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # the cache is an optimisation; never fail a batch for it
 
 
 def _worker_init() -> None:
@@ -262,7 +244,9 @@ def _worker_init() -> None:
 
 def _chunk_task(args) -> Chunk:
     reports, gaz, cache, sel, pickled = args
-    return Chunk.pack(process_reports(reports, gaz, cache), sel, pickled=pickled)
+    warnings: list[str] = []
+    results = process_reports(reports, gaz, cache, warnings)
+    return Chunk.pack(results, sel, pickled=pickled, warnings=warnings)
 
 
 # --- engines ------------------------------------------------------------------------------
@@ -278,7 +262,7 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
     ``selection`` says which features the workers serialise for :meth:`BatchResult.write_geojson`."""
     pickled = engine == "dask" or jobs > 1  # results cross a process boundary
     t0 = time.perf_counter()
-    cache = str(out_dir / CACHE_DIR) if use_cache else None
+    cache = (str(out_dir / CACHE_DIR), pipeline_key(gazetteer_path)) if use_cache else None
     files_out: list[FileResult] = []
     # per chunk, the file index of each report; not the reports themselves, which would keep a
     # whole feed's texts in memory to the end

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Iterable
 from html import escape  # & < > " ' as XML entities; xml.sax.saxutils pulled in urllib.request (20 ms)
 from pathlib import Path
@@ -26,6 +27,29 @@ ACLED_COLUMNS = [
     "source", "notes", "fatalities",
 ]
 COUNTRY_NAMES = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus"}
+# Characters XML 1.0 cannot carry (C0 controls but tab and line ends, lone surrogates, U+FFFE/F),
+# which GeoPackage readers also choke on; report text may hold any of them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def xml_text(value: object) -> str:
+    """Text for an XML element or attribute: characters XML cannot hold dropped, then escaped."""
+    return escape(_NOT_XML.sub("", str(value)))
+
+
+def balloon_text(value: object) -> str:
+    """Text for a KML element that Google Earth shows as HTML (description, data values):
+    escaped for HTML first, so markup in a report shows as text, then for XML."""
+    return xml_text(escape(str(value)))
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that no spreadsheet runs: text starting like a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 _PLACE_FIELDS: dict[int, tuple] = {}
@@ -43,6 +67,14 @@ def _place_fields(p: Place, precision: int = 5) -> tuple:
     hit = _PLACE_FIELDS[id(p)] = (p, precision, p.name, p.cyrillic_name, p.geonameid, p.country_code,
                                   p.admin1_name, p.admin2_name, (round(p.lon, precision), round(p.lat, precision)))
     return hit
+
+
+PROPERTY_NAMES = (
+    "report_id", "incident_id", "kind", "place", "place_local", "mention", "geonameid", "country_code",
+    "admin1", "admin2", "precision", "geo_precision", "confidence", "date", "date_end", "time_precision",
+    "time_expression", "event_type", "event_label", "sub_event_type", "evidence", "source", "url",
+    "border_km", "border_side", "fatalities",
+)  # the GeoJSON properties in order: also the columns of an empty GeoPackage
 
 
 def properties(i: Incident) -> dict:
@@ -186,20 +218,21 @@ def csv_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: boo
     w = csv.DictWriter(buf, fieldnames=ACLED_COLUMNS + ["kind", "report_id", "url", "confidence", "border_km", "border_side"])
     w.writeheader()
     for i in select(incidents, mentions=mentions):
-        w.writerow({**acled_row(i, precision=precision), "kind": i.kind, "report_id": i.report_id,
-                    "url": i.url, "confidence": i.confidence, "border_km": i.border_km, "border_side": i.border_side})
+        row = {**acled_row(i, precision=precision), "kind": i.kind, "report_id": i.report_id,
+               "url": i.url, "confidence": i.confidence, "border_km": i.border_km, "border_side": i.border_side}
+        w.writerow({k: csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
 
 
 def kml_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False, name: str = "incidents") -> str:
     """KML 2.2 with one Placemark per incident and a TimeStamp (or TimeSpan) for Google Earth."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>', f"<name>{escape(name)}</name>"]
+           '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>', f"<name>{xml_text(name)}</name>"]
     for i in select(incidents, mentions=mentions):
         p = properties(i)
-        out.append(f'<Placemark id="{escape(i.incident_id)}">')
-        out.append(f"<name>{escape(p['place'])}: {escape(p['event_label'])}</name>")
-        out.append(f"<description>{escape(p['evidence'])}</description>")
+        out.append(f'<Placemark id="{xml_text(i.incident_id)}">')
+        out.append(f"<name>{xml_text(p['place'])}: {xml_text(p['event_label'])}</name>")
+        out.append(f"<description>{balloon_text(p['evidence'])}</description>")
         if i.date and i.date_end:
             out.append(f"<TimeSpan><begin>{i.date.isoformat()}</begin><end>{i.date_end.isoformat()}</end></TimeSpan>")
         elif i.date:
@@ -207,7 +240,7 @@ def kml_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: boo
         out.append("<ExtendedData>")
         for k, v in p.items():
             if v is not None and k != "evidence":
-                out.append(f'<Data name="{escape(k)}"><value>{escape(str(v))}</value></Data>')
+                out.append(f'<Data name="{xml_text(k)}"><value>{balloon_text(v)}</value></Data>')
         out.append("</ExtendedData>")
         out.append(f"<Point><coordinates>{round(i.place.lon, precision)},{round(i.place.lat, precision)}</coordinates></Point>")
         out.append("</Placemark>")
@@ -221,10 +254,9 @@ def write_gpkg(path: str | os.PathLike, incidents: Iterable[Incident], *, precis
     from shapely.geometry import Point
 
     rows = select(incidents, mentions=mentions)
-    data = [properties(i) for i in rows]
+    data = [{k: _NOT_XML.sub("", v) if isinstance(v, str) else v for k, v in properties(i).items()} for i in rows]
     geom = [Point(round(i.place.lon, precision), round(i.place.lat, precision)) for i in rows]
-    columns = list(properties.__annotations__) if not data else list(data[0])
-    gdf = gpd.GeoDataFrame(data, columns=columns or None, geometry=geom, crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(data, columns=list(PROPERTY_NAMES), geometry=geom, crs="EPSG:4326")
     with atomic_path(path, suffix=".gpkg") as tmp:
         tmp.unlink()
         gdf.to_file(tmp, driver="GPKG", layer="incidents", engine="pyogrio")

@@ -1,9 +1,16 @@
 """Atomic output: write to a temporary file beside the target, then rename over it, so a crash
-or a full disk never leaves a half-written map or dataset where a good one was."""
+or a full disk never leaves a half-written map or dataset where a good one was.
+
+Outputs that belong together (a report's map and GeoJSON; a batch's map, datasets, summary and
+error list) are written as one set: inside ``with output_set():`` every file is staged under a
+temporary name and all are renamed into place only once every one of them was written, so a
+failure or a kill while writing leaves the previous set whole rather than a mix.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import tempfile
 from collections.abc import Iterator
@@ -11,10 +18,39 @@ from pathlib import Path
 
 from .errors import OutputError
 
+_STAGED: contextvars.ContextVar[list[tuple[Path, Path]] | None] = contextvars.ContextVar("staged", default=None)
+
+
+@contextlib.contextmanager
+def output_set() -> Iterator[None]:
+    """Stage every file written inside the block; rename them all into place at its end, or
+    remove them all if the block fails. Nested blocks join the outer set."""
+    if _STAGED.get() is not None:
+        yield
+        return
+    staged: list[tuple[Path, Path]] = []
+    token = _STAGED.set(staged)
+    try:
+        yield
+        _STAGED.reset(token)
+        token = None
+        try:
+            for tmp, path in staged:
+                os.replace(tmp, path)
+        except OSError as e:
+            raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
+    finally:
+        if token is not None:
+            _STAGED.reset(token)
+        for tmp, _ in staged:
+            if tmp.exists():
+                tmp.unlink()
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, *, suffix: str = "") -> Iterator[Path]:
-    """Yield a temporary path; on success it replaces ``path``, on error it is removed."""
+    """Yield a temporary path; on success it replaces ``path`` (at the end of the enclosing
+    :func:`output_set`, if any), on error it is removed."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -23,14 +59,20 @@ def atomic_path(path: str | os.PathLike, *, suffix: str = "") -> Iterator[Path]:
     except OSError as e:
         raise OutputError(f"cannot write to {path.parent}: {e.strerror or e}") from None
     tmp_path = Path(tmp)
+    staged = _STAGED.get()
+    done = False
     try:
         yield tmp_path
         os.chmod(tmp_path, 0o644)
-        os.replace(tmp_path, path)
+        if staged is not None:
+            staged.append((tmp_path, path))
+        else:
+            os.replace(tmp_path, path)
+        done = True
     except OSError as e:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
     finally:
-        if tmp_path.exists():
+        if not done and tmp_path.exists():
             tmp_path.unlink()
 
 

@@ -93,3 +93,54 @@ class Incident:
 
 
 _incident_fields = attrgetter(*(f.name for f in fields(Incident)))
+
+
+# -- plain data, for the batch cache -----------------------------------------------------------
+# Incidents are stored as JSON-ready dicts of their fields, never as pickles: a cache folder may
+# be shared, and unpickling runs whatever code the file names. Reading checks the shape exactly.
+
+_PLACE_FIELDS = tuple(f.name for f in fields(Place))
+_INCIDENT_FIELDS = tuple(f.name for f in fields(Incident))
+_DATE_FIELDS = ("date", "date_end")
+_TUPLE_FIELDS = ("mentions", "evidence", "sources")
+
+
+def incident_to_plain(i: Incident) -> dict:
+    """An incident as JSON-ready data (dates as ISO strings, the place as a dict)."""
+    out = {}
+    for name in _INCIDENT_FIELDS:
+        v = getattr(i, name)
+        if name == "place":
+            v = {k: (list(getattr(v, k)) if k == "names" else getattr(v, k)) for k in _PLACE_FIELDS}
+        elif name in _DATE_FIELDS:
+            v = v.isoformat() if v else None
+        elif name in _TUPLE_FIELDS:
+            v = list(v)
+        out[name] = v
+    return out
+
+
+def incident_from_plain(d: object) -> Incident:
+    """The incident :func:`incident_to_plain` wrote. Raises ValueError on any other shape."""
+    if not isinstance(d, dict) or set(d) != set(_INCIDENT_FIELDS):
+        raise ValueError("not an incident record")
+    p = d["place"]
+    if not isinstance(p, dict) or set(p) != set(_PLACE_FIELDS):
+        raise ValueError("not a place record")
+    try:
+        place = Place(**{**p, "names": tuple(str(n) for n in p["names"])})
+        kw = dict(d, place=place)
+        for name in _DATE_FIELDS:
+            kw[name] = dt.date.fromisoformat(d[name]) if d[name] else None
+        for name in _TUPLE_FIELDS:
+            kw[name] = tuple(str(x) for x in d[name])
+        inc = Incident(**kw)
+    except (TypeError, AttributeError) as e:
+        raise ValueError(f"bad incident record: {e}") from None
+    for name, types in (("incident_id", str), ("report_id", str), ("kind", str), ("event_type", str),
+                        ("confidence", (int, float)), ("geo_precision", int)):
+        if not isinstance(getattr(inc, name), types):
+            raise ValueError(f"bad incident record: {name}")
+    if not isinstance(place.lat, (int, float)) or not isinstance(place.lon, (int, float)):
+        raise ValueError("bad place record: coordinates")
+    return inc

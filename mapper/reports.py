@@ -28,7 +28,8 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 COLLECTION_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv", ".tsv"}
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | COLLECTION_SUFFIXES
-_DATE_LINE_RE = re.compile(r"^\s*date\s*[:=]?\s*(\S+)\s*", re.I)
+# "date 2023-05-23" opening a text report; "Dated ..." or "Date: yesterday" is report text
+_DATE_LINE_RE = re.compile(r"^\s*date\s*[:=]?\s*(\d{4}-\d{1,2}-\d{1,2}(?:T[\d:.+Z-]*)?)(?![\w-])[ \t]*\n?", re.I)
 _FRONT_MATTER_RE = re.compile(r"^---\s*\n(.*?)\n---\s*\n", re.S)
 
 
@@ -215,6 +216,8 @@ def parse_json(text: str, *, stem: str, path: str, default_date: dt.date | None)
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f"{path}: malformed JSON ({e.msg} at line {e.lineno})") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to be a report collection") from None
     channel = ""
     if isinstance(data, dict) and isinstance(data.get("messages"), list):  # Telegram Desktop export
         channel = re.sub(r"\W+", "_", str(data.get("name") or data.get("id") or stem)).strip("_")
@@ -229,14 +232,19 @@ def parse_json(text: str, *, stem: str, path: str, default_date: dt.date | None)
 
 
 def iter_jsonl(text: str, *, stem: str, path: str, default_date: dt.date | None) -> Iterator[Report | RowError]:
-    """A JSONL collection's reports and bad rows, in line order, one line at a time."""
-    for n, line in enumerate(text.splitlines(), 1):
+    """A JSONL collection's reports and bad rows, in line order, one line at a time. Rows end
+    at "\n" only (JSON Lines): U+2028, U+0085 and other line breaks str.splitlines() knows may
+    stand raw inside a JSON string."""
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
             yield RowError(path, n, f"row {n}: malformed JSON ({e.msg})")
+            continue
+        except RecursionError:
+            yield RowError(path, n, f"row {n}: JSON nested too deeply")
             continue
         item = _row(obj, n=n, stem=stem, path=path, default_date=default_date)
         if item is not None:
@@ -250,7 +258,11 @@ def parse_jsonl(text: str, *, stem: str, path: str, default_date: dt.date | None
     return out
 
 
-def parse_csv(text: str, *, stem: str, path: str, default_date: dt.date | None, delimiter: str = ",") -> ReadResult:
+def parse_csv(text: str, *, stem: str, path: str, default_date: dt.date | None, delimiter: str = ",",
+              max_field: int = DEFAULT_MAX_BYTES) -> ReadResult:
+    """A CSV/TSV collection; a field may be as large as the file may (``--max-bytes``), where
+    the csv module's own default limit (128 KiB) would reject a long report's whole file."""
+    csv.field_size_limit(max(max_field, csv.field_size_limit()))
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
         if not reader.fieldnames or "text" not in [f.strip().lower() for f in reader.fieldnames]:
@@ -294,7 +306,7 @@ def read_path(path: str | Path, *, default_date: dt.date | None = None,
         res = parse_jsonl(text, stem=stem, path=str(p), default_date=default_date)
     elif suffix in (".csv", ".tsv"):
         res = parse_csv(text, stem=stem, path=str(p), default_date=default_date,
-                        delimiter="\t" if suffix == ".tsv" else ",")
+                        delimiter="\t" if suffix == ".tsv" else ",", max_field=max_bytes)
     else:
         return ReadResult([parse_text(text, id=stem, path=str(p), default_date=default_date, warnings=warnings)])
     if warnings:

@@ -99,15 +99,30 @@ def test_kml_parses_with_a_placemark_and_timestamp_per_incident(incs):
         assert 20 < lon < 45 and 40 < lat < 60
 
 
-def test_kml_keeps_markup_and_quotes_from_reports_as_text(incs):
+def test_kml_balloons_show_markup_and_quotes_from_reports_as_text(incs):
+    """Google Earth renders a description (and data values) as HTML: once parsed as XML the
+    text is still escaped HTML, which shows the markup as text instead of running it."""
+    import html
     from dataclasses import replace
+    from html.parser import HTMLParser
 
-    nasty = "<b>Shelling</b> & \"fire\" near 'Kozinka' ]]>"
+    nasty = "<b>Shelling</b> & \"fire\" near 'Kozinka' ]]> <img src=x onerror=alert(1)>"
     inc = replace(export.select(incs)[0], evidence=(nasty,), mentions=("<i>K</i>",))
     root = ET.fromstring(export.kml_text([inc]).encode())
     ns = {"k": "http://www.opengis.net/kml/2.2"}
-    assert root.find(".//k:description", ns).text == nasty
-    assert root.find(".//k:Data[@name='mention']/k:value", ns).text == "<i>K</i>"
+    balloon = root.find(".//k:description", ns).text
+
+    class Tags(HTMLParser):
+        seen: list = []
+
+        def handle_starttag(self, tag, attrs):
+            self.seen.append(tag)
+
+    parser = Tags()
+    parser.feed(balloon)
+    assert parser.seen == []
+    assert html.unescape(balloon) == nasty
+    assert html.unescape(root.find(".//k:Data[@name='mention']/k:value", ns).text) == "<i>K</i>"
 
 
 def test_writes_are_atomic_and_leave_no_temp_files(incs, tmp_path):

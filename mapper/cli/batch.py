@@ -51,9 +51,7 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
       mapper batch reports/ feed.jsonl telegram/result.json -o out/ -f html,geojson,csv -j 2
     """
     from .. import batch as batch_lib
-    from .. import export
-    from ..fileio import write_text
-    from ..incidents import merge_across_reports
+    from ..fileio import output_set
     from ..pipeline import open_gazetteer
 
     t0 = time.perf_counter()
@@ -85,7 +83,41 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
     if bar is not None:
         bar.close()
     errors = result.errors
-    warnings = [w for f in result.files for w in f.warnings]
+    warnings = [w for f in result.files for w in f.warnings] + [w for c in result.chunks for w in c.warnings]
+    n_reports = result.reports
+    if not n_reports:
+        # nothing was read: a mistyped path must not replace a previous run's outputs with empty ones
+        first = errors[0]["error"] if errors else "no reports in the inputs"
+        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+        raise InputError(f"no readable input, nothing written: {first}{more}")
+    with output_set():
+        summary, written = _write_batch(out_dir, result, fmts, sel, merge=merge, records=records, errors=errors,
+                                        warnings=warnings, title=title, offline=offline, precision=precision,
+                                        mentions=mentions, regions_path=regions_path, t0=t0, n_inputs=len(files))
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        echo(f"reports {n_reports} · incidents {summary['incidents']} · mentions {summary['mentions']} · "
+             f"failures {len(errors)} · {summary['seconds']} s ({summary['reports_per_second']} reports/s)")
+        for e in errors[:10]:
+            echo(f"  failed: {e['path']}{':' + str(e['row']) if e.get('row') else ''}: {e['error']}")
+        if len(errors) > 10:
+            echo(f"  ... {len(errors) - 10} more in {out_dir / 'errors.jsonl'}")
+        for w in warnings[:10]:
+            echo(f"  warning: {w}", quiet_level=0)
+        if len(warnings) > 10:
+            echo(f"  ... {len(warnings) - 10} more warnings in {out_dir / 'summary.json'}")
+    if errors:
+        sys.exit(EXIT_PARTIAL)
+
+
+def _write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings, title, offline, precision,
+                 mentions, regions_path, t0, n_inputs):
+    """Every output of a batch (staged by the caller's output set), and its summary."""
+    from .. import export
+    from ..fileio import write_text
+    from ..incidents import merge_across_reports
+
     n_reports = result.reports
     written = []
     incidents = []
@@ -110,25 +142,16 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
                                  regions=load_regions(regions_path) if regions_path else None))
     write_text(out_dir / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
     summary = {
-        "inputs": len(files), "reports": n_reports,
+        "inputs": n_inputs, "reports": n_reports,
         "incidents": counts.get("incident", 0),
         "mentions": counts.get("mention", 0),
         "failures": len(errors), "warnings": len(warnings), "cached_reports": result.cached,
         "seconds": round(time.perf_counter() - t0, 3),
         "reports_per_second": round(n_reports / max(1e-9, time.perf_counter() - t0), 1),
         "outputs": [str(p) for p in written] + [str(out_dir / "errors.jsonl"), str(out_dir / "summary.json")],
+        "warning_list": warnings,
     }
-    write_text(out_dir / "summary.json", json.dumps(summary, indent=2))
-    if as_json:
-        click.echo(json.dumps(summary))
-    else:
-        echo(f"reports {n_reports} · incidents {summary['incidents']} · mentions {summary['mentions']} · "
-             f"failures {len(errors)} · {summary['seconds']} s ({summary['reports_per_second']} reports/s)")
-        for e in errors[:10]:
-            echo(f"  failed: {e['path']}{':' + str(e['row']) if e.get('row') else ''}: {e['error']}")
-        if len(errors) > 10:
-            echo(f"  ... {len(errors) - 10} more in {out_dir / 'errors.jsonl'}")
-    if errors:
-        sys.exit(EXIT_PARTIAL)
+    write_text(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
+    return summary, written
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
+from ..errors import InputError, MapperError
 from .options import (
     EXIT_INPUT,
     EXIT_PARTIAL,
@@ -49,22 +49,26 @@ def report_title(rep) -> str:
 
 def write_outputs(out_dir: Path, stem: str, incidents, fmts, *, title, offline, precision, mentions, png=False,
                   regions=None) -> list[Path]:
+    """Write the chosen formats as one set (all or none replace the previous ones); the PNG is
+    taken of the map once it is in place."""
     from .. import export
+    from ..fileio import output_set
 
     written = []
-    for fmt in fmts:
-        path = out_dir / f"{stem}.{fmt}"
-        if fmt == "html":
-            from ..render import write_map
+    with output_set():
+        for fmt in fmts:
+            path = out_dir / f"{stem}.{fmt}"
+            if fmt == "html":
+                from ..render import write_map
 
-            written.append(write_map(path, export.select(incidents, mentions=mentions), title=title, offline=offline,
-                                     regions=regions))
-            if png:
-                from ..snapshot import snapshot
+                written.append(write_map(path, export.select(incidents, mentions=mentions), title=title,
+                                         offline=offline, regions=regions))
+            else:
+                written.append(export.write(fmt, path, list(incidents), precision=precision, mentions=mentions))
+    if png and "html" in fmts:
+        from ..snapshot import snapshot
 
-                written.append(snapshot(path, out_dir / f"{stem}.png"))
-        else:
-            written.append(export.write(fmt, path, list(incidents), precision=precision, mentions=mentions))
+        written.append(snapshot(out_dir / f"{stem}.html", out_dir / f"{stem}.png"))
     return written
 
 
@@ -110,6 +114,12 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
             if len(reports) == 1:
                 raise
             echo(f"mapper: error: {e}", quiet_level=1)
+            failures += 1
+            continue
+        except Exception as e:  # a bug on one file must not stop the others
+            if len(reports) == 1:
+                raise MapperError(f"{path}: internal error: {type(e).__name__}: {e}") from None
+            echo(f"mapper: error: {path}: internal error: {type(e).__name__}: {e}", quiet_level=1)
             failures += 1
             continue
         for err in res.errors:
