@@ -289,7 +289,7 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
 
     tick = progress or (lambda n: None)
     if engine == "dask":
-        results = _run_dask(list(tasks()), scheduler, tick)
+        results = _run_dask(tasks(), scheduler, tick)
     elif jobs == 1:
         results = []
         for t in tasks():
@@ -321,11 +321,14 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
     return BatchResult(files_out, time.perf_counter() - t0, results)
 
 
-def _run_dask(tasks: list[tuple], scheduler, tick: Callable[[int], None]) -> list[Chunk]:
+def _run_dask(tasks: Iterator[tuple], scheduler, tick: Callable[[int], None], *, in_flight: int = 8) -> list[Chunk]:
     """Chunks of reports processed on Dask workers; each worker loads the gazetteer once.
 
     ``scheduler`` is a scheduler address (tcp://host:8786) or a ``distributed.Client``; the
     gazetteer path must be readable on the workers (a shared file system or the same install).
+    A chunk's reports are scattered straight to a worker, so report texts never pass through
+    the scheduler, and at most ``in_flight`` chunks are out at once: each chunk's data is
+    released as its result comes back, so memory does not grow with the batch.
     """
     try:
         from distributed import Client, as_completed
@@ -336,15 +339,31 @@ def _run_dask(tasks: list[tuple], scheduler, tick: Callable[[int], None]) -> lis
         raise InputError("--engine dask needs --scheduler ADDRESS (tcp://host:8786)")
     own = not isinstance(scheduler, Client)
     try:
-        futures = {client.submit(_chunk_task, t, pure=False): k for k, t in enumerate(tasks)}
-        done: dict[int, list] = {}
-        for fut in as_completed(futures):
+        done: dict[int, Chunk] = {}
+        pending = as_completed()
+        index: dict[str, int] = {}
+        it = iter(tasks)
+
+        def submit() -> bool:
+            t = next(it, None)
+            if t is None:
+                return False
+            [data] = client.scatter([t], hash=False)
+            fut = client.submit(_chunk_task, data, pure=False)
+            index[fut.key] = len(index)
+            pending.add(fut)
+            return True
+
+        for _ in range(in_flight):
+            if not submit():
+                break
+        for fut in pending:
             res = fut.result()
-            done[futures[fut]] = res
+            done[index[fut.key]] = res
+            fut.release()
             tick(len(res.status))
-        return [done[k] for k in range(len(tasks))]
+            submit()
+        return [done[k] for k in range(len(done))]
     finally:
         if own:
             client.close()
-
-

@@ -17,6 +17,8 @@ class InputError(MapperError, ValueError):
 class OutputError(MapperError, OSError):
     """An output cannot be written (unwritable directory, disk full)."""
 
+    exit_code = 4
+
 
 class GazetteerUnavailable(MapperError, OSError):
     """The chosen gazetteer file cannot be opened."""

@@ -17,6 +17,7 @@ import orjson
 from gazetteer import Place
 
 from .events import labels
+from .errors import OutputError
 from .fileio import atomic_path, write_bytes, write_text
 from .records import Incident
 
@@ -259,7 +260,12 @@ def write_gpkg(path: str | os.PathLike, incidents: Iterable[Incident], *, precis
     gdf = gpd.GeoDataFrame(data, columns=list(PROPERTY_NAMES), geometry=geom, crs="EPSG:4326")
     with atomic_path(path, suffix=".gpkg") as tmp:
         tmp.unlink()
-        gdf.to_file(tmp, driver="GPKG", layer="incidents", engine="pyogrio")
+        try:
+            gdf.to_file(tmp, driver="GPKG", layer="incidents", engine="pyogrio")
+        except OSError:
+            raise
+        except Exception as e:  # GDAL reports a full disk or a bad folder as its own errors
+            raise OutputError(f"cannot write {path}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
     return Path(path)
 
 

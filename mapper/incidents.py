@@ -8,6 +8,7 @@ carries the derived attributes users filter by: admin names, border distance and
 from __future__ import annotations
 
 import hashlib
+from pathlib import PurePath
 from collections import OrderedDict
 from dataclasses import replace
 
@@ -20,6 +21,36 @@ from .recognize import Recognition
 from .timeline import expressions, nearest
 
 STATEMENT_WEIGHT = 0.6
+EVIDENCE_MAX = 10  # evidence snippets kept per incident (a long report repeats a place often)
+EVIDENCE_CHARS = 300  # the evidence window around a mention: a 9 KB sentence naming 800 villages
+# would otherwise be copied into every one of its 800 incidents (output growing with the square)
+
+
+def clip_evidence(sentence: str, mention: str, at: int, *, width: int = EVIDENCE_CHARS) -> str:
+    """The sentence, or a window of about ``width`` characters of it around the mention (the
+    occurrence nearest ``at``, an offset into the sentence), cut at word boundaries, with an
+    ellipsis where it was cut."""
+    if len(sentence) <= width:
+        return sentence
+    pos, k = max(0, min(at, len(sentence))), sentence.find(mention) if mention else -1
+    best = None
+    while k >= 0:  # the occurrence nearest the mention's offset (whitespace may have shifted it)
+        if best is None or abs(k - at) < abs(best - at):
+            best = k
+        if k > at:
+            break
+        k = sentence.find(mention, k + 1)
+    pos = pos if best is None else best
+    a = max(0, pos + len(mention) // 2 - width // 2)
+    b = min(len(sentence), a + width)
+    a = max(0, b - width)
+    if a > 0:
+        sp = sentence.find(" ", a, pos)
+        a = sp + 1 if sp >= 0 else a
+    if b < len(sentence):
+        sp = sentence.rfind(" ", pos + len(mention), b)
+        b = sp if sp >= 0 else b
+    return ("…" if a > 0 else "") + sentence[a:b].strip() + ("…" if b < len(sentence) else "")
 
 
 def incident_id(report_id: str, geonameid: int, date, event_type: str) -> str:
@@ -70,8 +101,9 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
         if g is None:
             groups[key] = g = {"r": r, "et": et, "tr": tr, "kind": kind, "evidence": [], "mentions": [],
                                "conf": 0.0, "fatal": None, "geo": r.geo_precision}
-        if sentence not in g["evidence"]:
-            g["evidence"].append(sentence)
+        clip = clip_evidence(sentence, " ".join(m.text.split()), m.start - s0)
+        if clip not in g["evidence"] and len(g["evidence"]) < EVIDENCE_MAX:
+            g["evidence"].append(clip)
         if m.text not in g["mentions"]:
             g["mentions"].append(m.text)
         g["conf"] = max(g["conf"], round(r.confidence * weight, 3))
@@ -79,6 +111,8 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
         if fatal is not None:
             g["fatal"] = max(g["fatal"] or 0, fatal)
     out = []
+    # a file's name, never its local path: outputs are shared
+    source = report.source or (PurePath(report.path).name if report.path else "") or report.id
     for (gid, date, etype), g in groups.items():
         r, et, tr = g["r"], g["et"], g["tr"]
         slim, km, side = _place_facts(r.place)
@@ -89,9 +123,8 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             sub_event_type=et.sub if et and g["kind"] == "incident" else "",
             date=date, date_end=tr.date_end, time_precision=tr.precision if date else None,
             time_expression=tr.expression, precision=r.precision, geo_precision=g["geo"],
-            confidence=g["conf"], source=report.source or report.path or report.id, url=report.url,
-            border_km=km, border_side=side, fatalities=g["fatal"],
-            sources=(report.source or report.path or report.id,),
+            confidence=g["conf"], source=source, url=report.url,
+            border_km=km, border_side=side, fatalities=g["fatal"], sources=(source,),
         ))
     return out
 

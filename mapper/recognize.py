@@ -251,6 +251,26 @@ def mask(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     return "".join(parts), spans
 
 
+def segments(text: str, size: int) -> list[tuple[int, int]]:
+    """(start, end) pieces of ``text`` of at most about ``size`` characters, each ending at a
+    blank line if there is one in its second half, else a line break, else a sentence end, else
+    a space (a piece ends mid-word only in text with no space at all)."""
+    out, a, n = [], 0, len(text)
+    while n - a > size:
+        lo, hi = a + size // 2, a + size
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            cut = text.rfind(sep, lo, hi)
+            if cut >= 0:
+                cut += len(sep)
+                break
+        cut = hi if cut < 0 else cut
+        out.append((a, cut))
+        a = cut
+    out.append((a, n))
+    return out
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans. ``_SENT_END_RE`` starts with a look-behind, so ``re`` would try it at
     every offset (0.1 ms on 4 KB); it is tried only where a sentence can end instead, after
@@ -600,11 +620,31 @@ class Recognizer:
         return re.compile(r"\s*(?:" + "|".join(re.escape(b) for b in self.lex.data["boilerplate"]) + ")",
                           re.IGNORECASE).match
 
+    SEGMENT_CHARS = 200_000  # a long report is read in pieces of about this size (see recognize)
+
     def recognize(self, text: str) -> Recognition:
+        """Every place-name span of a report, accepted or rejected with a reason.
+
+        A report longer than ``SEGMENT_CHARS`` is read in pieces that end at a line break (or a
+        sentence end, or a space): the words of a piece are dropped before the next is read,
+        so memory stays bounded by the piece, not the report (a 50 MB text had needed 3.7 GB).
+        Sentences never straddle pieces, so nothing is judged differently."""
         masked, mspans = mask(text)
-        sents = split_sentences(masked)
-        boiler = set()
+        sents: list[tuple[int, int]] = []
         mentions: list[Mention] = []
+        boiler: set[int] = set()
+        for a, b in segments(masked, self.SEGMENT_CHARS):
+            self._recognize_piece(text, masked, a, b, sents, mentions, boiler)
+        return Recognition(masked, tuple(sents), tuple(mentions), tuple(mspans), frozenset(boiler))
+
+    def _recognize_piece(self, text: str, full: str, offset: int, stop: int, all_sents: list,
+                         mentions: list[Mention], boiler: set[int]) -> None:
+        """Recognise ``full[offset:stop]``, appending its sentences, mentions and boilerplate
+        sentence numbers (in report offsets and numbering) to the given lists."""
+        masked = full[offset:stop] if offset or stop < len(full) else full
+        sents = split_sentences(masked)
+        base = len(all_sents)
+        all_sents.extend((s + offset, e + offset) for s, e in sents)
         tk = tokenize(masked)
         n = len(tk)
         # every word starts with a letter; lower-case text ("in kozinka") is read without caps
@@ -615,7 +655,7 @@ class Recognizer:
         near_after = self.lex.near_after
         boilerplate_at = self._boilerplate_at
         lo = 0
-        for si, (s, e) in enumerate(sents):
+        for si, (s, e) in enumerate(sents, base):
             if boilerplate_at(masked, s, e):
                 boiler.add(si)
             lo = bisect_left(starts, s, lo)
@@ -636,7 +676,6 @@ class Recognizer:
                 near = bool(self.lex.before("near", tk, i, lo)) or (j + 1 < hi and tk.lower[j + 1] in near_after)
                 if role == "place" and key in fuzzy_keys:
                     reason = fuzzy_keys[key]
-                a, b = starts[i], tk.end[j]
+                a, b = starts[i] + offset, tk.end[j] + offset
                 mentions.append(Mention(text=text[a:b], start=a, end=b, key=key, sentence=si, role=role,
                                         reason=reason, near=near))
-        return Recognition(masked, tuple(sents), tuple(mentions), tuple(mspans), frozenset(boiler))

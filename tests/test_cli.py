@@ -168,8 +168,8 @@ def test_gazetteer_build_needs_inputs(runner, tmp_path):
     assert runner.invoke(cli, ["gazetteer", "build", "-o", str(tmp_path / "x.gaz")]).exit_code == 2
 
 
-def test_unwritable_output_is_exit_1_with_one_line(runner, tmp_path):
+def test_unwritable_output_is_exit_4_with_one_line(runner, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     r = runner.invoke(cli, ["render", str(SEED), "-o", str(blocker / "out"), "-f", "geojson"])
-    assert r.exit_code == 1 and "cannot write" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 4 and "cannot write" in r.output and "Traceback" not in r.output

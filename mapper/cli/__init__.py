@@ -47,11 +47,20 @@ for _command in (render, batch, extract, evaluate_cmd, gazetteer):
 
 
 def main() -> None:
+    """The console entry point: no traceback reaches the user without -vv, whatever happens."""
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover
         click.echo("mapper: interrupted", err=True)
         sys.exit(130)
+    except Exception as e:  # a bug, or an error of the system nobody named: still one line
+        if any(a.startswith("-vv") or a == "--verbose" for a in sys.argv[1:]):
+            raise
+        from .options import EXIT_INPUT, EXIT_OUTPUT, printable
+
+        kind = "cannot write output" if isinstance(e, OSError) else "internal error"
+        click.echo(f"mapper: {kind}: {printable(f'{type(e).__name__}: {e}')} (-vv shows the traceback)", err=True)
+        sys.exit(EXIT_OUTPUT if isinstance(e, OSError) else EXIT_INPUT)
 
 
 

@@ -9,7 +9,16 @@ import click
 
 from ..errors import InputError, MapperError
 
-EXIT_INPUT, EXIT_USAGE, EXIT_PARTIAL = 1, 2, 3
+EXIT_INPUT, EXIT_USAGE, EXIT_PARTIAL, EXIT_OUTPUT = 1, 2, 3, 4
+
+
+def printable(text: str) -> str:
+    """A message safe for a terminal: control characters (newlines, ANSI escapes) and invisible
+    format characters (RTL marks, zero-width joiners) of report ids and paths shown escaped."""
+    import unicodedata
+
+    return "".join(c if c.isprintable() and unicodedata.category(c) != "Cf" else
+                   (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") for c in text)
 
 
 class Failure(click.ClickException):
@@ -20,7 +29,7 @@ class Failure(click.ClickException):
         self.exit_code = code
 
     def show(self, file=None) -> None:
-        click.echo(f"mapper: error: {self.format_message()}", err=True)
+        click.echo(f"mapper: error: {printable(self.format_message())}", err=True)
 
 
 def handle_errors(fn):
@@ -77,6 +86,6 @@ def echo(msg: str, *, quiet_level: int = 0) -> None:
     obj = click.get_current_context().find_root().obj or {}
     if obj.get("quiet") and quiet_level <= 0:
         return
-    click.echo(msg, err=True)
+    click.echo(printable(msg), err=True)
 
 
