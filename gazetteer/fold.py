@@ -5,8 +5,9 @@ per token so that a report can be folded once and matched against every name at 
 
 * Latin tokens collapse the spelling variants of romanised Slavic names onto one skeleton
   (Grayvoron / Graivoron / Grajvoron / Hraivoron -> ``hraivoron``; Velykyi / Velikiy -> ``veliki``).
-* Cyrillic tokens are normalised (ё->е, є->е, ї->і, ґ->г, soft/hard signs dropped) and lose their
-  inflectional ending, so that "в Грайвороне" and "Грайворон" share a key.
+* Cyrillic tokens are normalised (ё->е, є->е, ї->і, ґ->г, soft/hard signs dropped) and lower-cased,
+  nothing more: "в Грайвороне" meets "Грайворон" because the gazetteer stores the case forms of
+  every Cyrillic name, made by pymorphy3 when it is built (:mod:`gazetteer.build.forms`).
 
 The skeleton rules are hand-written because no library folds *between* romanisation systems:
 transliteration libraries (translitua, anyascii) go from Cyrillic to one system, which we use to
@@ -54,20 +55,8 @@ _LATIN_RE = re.compile("|".join(re.escape(a) for a, _ in _LATIN_RULES))
 _LATIN_MAP = dict(_LATIN_RULES)
 _REPEAT_RE = re.compile(r"(.)\1+")
 
+
 _CYR_MAP = str.maketrans({"ё": "е", "є": "е", "ї": "і", "ґ": "г", "ь": None, "ъ": None})
-# Inflectional endings of Russian and Ukrainian nouns and adjectives (after _CYR_MAP, so
-# Ukrainian -ої is written -оі). Longest first. "-ов/-ев/-ів" are deliberately absent: they end
-# names (Харьков, Киев, Харків) far more often than they inflect them.
-_CYR_ENDINGS = sorted(
-    {
-        "ого", "его", "ому", "ему", "ими", "ыми", "ами", "ями", "ой", "ей", "ий", "ый", "ая",
-        "яя", "ое", "ее", "ую", "юю", "ым", "им", "ом", "ем", "ых", "их", "ах", "ях", "ам",
-        "ям", "ою", "ею", "оі", "еі", "іі", "ій", "а", "я", "о", "е", "у", "ю", "ы", "и", "і", "й",
-    },
-    key=len,
-    reverse=True,
-)
-_MIN_STEM = 3
 
 
 def strip_diacritics(text: str) -> str:
@@ -81,20 +70,15 @@ def is_cyrillic(text: str) -> bool:
     return bool(_CYR_RE.search(text))
 
 
-def _cyr_stem(word: str) -> str:
-    for ending in _CYR_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
-            return word[: -len(ending)]
-    return word
-
-
 @lru_cache(maxsize=200_000)
 def fold_token(token: str) -> str:
     """The key of one word. Same function for gazetteer names and report text."""
     low = token.lower().translate(_APOS_TABLE)
     if is_cyrillic(low):
-        # й/и are kept apart from і before stemming; ё/є/ї/ґ are folded away.
-        return _cyr_stem(low.translate(_CYR_MAP))
+        # ё/є/ї/ґ and soft/hard signs are folded away; й, и and і stay apart. Case endings stay:
+        # the gazetteer indexes every case form of a name (pymorphy3, at build time), so an
+        # inflected word is found by its own key.
+        return low.translate(_CYR_MAP)
     low = strip_diacritics(low)
     low = _LATIN_RE.sub(lambda m: _LATIN_MAP[m.group(0)], low)
     return _REPEAT_RE.sub(r"\1", low)
@@ -115,14 +99,6 @@ def _ukrainian_only(name: str) -> bool:
 
 def _russian_only(name: str) -> bool:
     return any(c in "ыэъёЫЭЪЁ" for c in name)
-
-
-def _cyr_variants(name: str) -> list[str]:
-    """Extra Cyrillic spellings: Ukrainian -ів alternates with -ов/-ев in inflection
-    (Харків -> з Харкова, Київ -> Києва), which stemming alone cannot see."""
-    if name.lower().endswith(("ів", "їв")):
-        return [name[:-2] + "ов", name[:-2] + "ев"]
-    return []
 
 
 def latin_variants(name: str) -> dict[str, str]:
@@ -162,7 +138,3 @@ def latin_variants(name: str) -> dict[str, str]:
     a = anyascii(name)
     out[a] = "any" if a in out and out[a] != "any" else out.get(a, "any")
     return {v: lang for v, lang in out.items() if v and not is_cyrillic(v)}
-
-
-def cyrillic_variants(name: str) -> list[str]:
-    return [name, *_cyr_variants(name)] if is_cyrillic(name) else [name]

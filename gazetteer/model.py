@@ -16,7 +16,8 @@ _NOT_UKRAINIAN = re.compile("[ыэъёўәөүңһғқЫЭЪЁЎӘӨҮҢҺҒҚ]"
 _ADMIN_FORM = re.compile(r"(?:ск|цк|зк)(?:ая|ий|ой|а|ий|ого)\s+(?:область|район|округ|городской округ)", re.I)
 
 # GeoNames feature codes we use. Settlements are class P; administrative regions class A.
-ADMIN_LEVEL = {"PCLI": 0, "ADM1": 1, "ADM2": 2}
+# ADM2H: a former (pre-2020) raion of Ukraine; ADM3: a Ukrainian hromada (territorial community).
+ADMIN_LEVEL = {"PCLI": 0, "ADM1": 1, "ADM2": 2, "ADM2H": 2, "ADM3": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ class Place:
 
     @property
     def admin_level(self) -> int | None:
-        """0 country, 1 oblast/region, 2 district; None for a settlement."""
+        """0 country, 1 oblast/region, 2 district, 3 community (hromada); None for a settlement."""
         return ADMIN_LEVEL.get(self.feature_code) if self.is_admin else None
 
     @property

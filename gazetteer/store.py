@@ -17,10 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import GazetteerError
-from .fold import cyrillic_variants, fold_name, is_cyrillic, latin_variants, tokens
+from .fold import fold_name, is_cyrillic, latin_variants, tokens
 from .model import Candidate, Place
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # A part of the world as (country code, admin-1 codes or None for the whole country) pairs:
 # ``(("UA", None), ("RU", frozenset({"09"})))`` is Ukraine and Belgorod oblast.
 Scope = tuple[tuple[str, "frozenset[str] | None"], ...]
@@ -38,6 +38,10 @@ CREATE TABLE places(
     fclass TEXT, fcode TEXT, cc TEXT, a1 TEXT, a2 TEXT, a1name TEXT, a2name TEXT,
     pop INTEGER, names TEXT, source TEXT);
 CREATE TABLE names(key TEXT NOT NULL, id INTEGER NOT NULL, name TEXT, weight REAL, common INTEGER);
+-- the case forms of Cyrillic names: a form's key, the key of the name it inflects, and whether the
+-- form is spelled like a frequent word ("мира", a form of the village Мир, is "of peace")
+CREATE TABLE forms(key TEXT NOT NULL, base TEXT NOT NULL, common INTEGER,
+                   PRIMARY KEY (key, base)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE places_rtree USING rtree(id, minlat, maxlat, minlon, maxlon);
 """
 _INDEXES = """
@@ -86,11 +90,14 @@ def _common_checker(common_keys: set[str]):
     return common
 
 
-def write_store(path: Path, places: Iterable, *, sources: list[str], common_keys: set[str] | None = None) -> None:
+def write_store(path: Path, places: Iterable, *, sources: list[str], common_keys: set[str] | None = None,
+                inflect=None) -> None:
     """Write a store atomically from build rows (see :class:`gazetteer.build.PlaceRow`).
 
     ``common_keys``: keys of frequent words (see :func:`wordfreq_common_keys`); by default
-    wordfreq's, else those recorded in the shipped default gazetteer."""
+    wordfreq's, else those recorded in the shipped default gazetteer. ``inflect(name, cc)``
+    gives a Cyrillic name's case forms (:func:`gazetteer.build.forms.case_forms`), stored in
+    the ``forms`` table."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -105,6 +112,7 @@ def write_store(path: Path, places: Iterable, *, sources: list[str], common_keys
         con = sqlite3.connect(tmp)
         con.executescript(_SCHEMA)
         name_rows: dict[tuple[str, int], tuple[str, float, int]] = {}
+        form_rows: dict[tuple[str, str], int] = {}
         place_rows = []
         for p in sorted(places, key=lambda p: p.id):
             if math.isnan(p.lat) or math.isnan(p.lon):
@@ -122,8 +130,13 @@ def write_store(path: Path, places: Iterable, *, sources: list[str], common_keys
             for n, w0 in weighted.items():
                 if is_cyrillic(n):
                     lat = latin_variants(n)
-                    variants = [(v, 1.0) for v in cyrillic_variants(n)] + [
-                        (v, _SYSTEM_WEIGHT.get((p.cc, lat[v]), 1.0)) for v in sorted(lat)]
+                    variants = [(n, 1.0)] + [(v, _SYSTEM_WEIGHT.get((p.cc, lat[v]), 1.0)) for v in sorted(lat)]
+                    if inflect is not None and w0 >= 0.5:
+                        base = fold_name(n)
+                        for f in inflect(n, p.cc):
+                            fk = fold_name(f)
+                            if fk and fk != base:
+                                form_rows[(fk, base)] = min(form_rows.get((fk, base), 1), int(common(f, p.pop)))
                 else:
                     variants = [(n, 1.0)]
                 for v, wv in variants:
@@ -144,8 +157,9 @@ def write_store(path: Path, places: Iterable, *, sources: list[str], common_keys
             "INSERT INTO names VALUES (?,?,?,?,?)",
             sorted((k, i, v, w, c) for (k, i), (v, w, c) in name_rows.items()),
         )
+        con.executemany("INSERT INTO forms VALUES (?,?,?)", sorted((k, b, c) for (k, b), c in form_rows.items()))
         con.executescript(_INDEXES)
-        used = {k for k, _ in name_rows}
+        used = {k for k, _ in name_rows} | {k for k, _ in form_rows}
         meta = {"schema": SCHEMA_VERSION, "sources": "\n".join(sources), "places": str(len(place_rows)),
                 "common_keys": "\n".join(sorted(common_keys & used))}
         con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
@@ -156,34 +170,6 @@ def write_store(path: Path, places: Iterable, *, sources: list[str], common_keys
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-
-
-def read_rows(path: Path):
-    """Load a store back into build rows, so ``--extend`` can add to it."""
-    from .build import PlaceRow
-
-    g = Gazetteer(path)
-    places = {}
-    a1n: dict = {}
-    a2n: dict = {}
-    for r in g._con.execute("SELECT * FROM places"):
-        p = PlaceRow(id=r[0], name=r[1], lat=r[2], lon=r[3], fclass=r[4], fcode=r[5], cc=r[6],
-                     a1=r[7], a2=r[8], a1name=r[9], a2name=r[10], pop=r[11],
-                     names=[n for n in r[12].split("|") if n], source=r[13])
-        places[p.id] = p
-        if p.fcode == "ADM1":
-            a1n[(p.cc, p.a1)] = p.name
-        elif p.fcode == "ADM2":
-            a2n[(p.cc, p.a1, p.a2)] = p.name
-    # every name variant comes back with its weight, so the rebuilt store has every key the
-    # base had: admin forms ("Kharkiv region") and names past the 40 kept in places.names
-    for pid, name, weight in g._con.execute("SELECT id, name, weight FROM names"):
-        p = places[pid]
-        if name not in p.names:
-            p.forms[name] = max(weight, p.forms.get(name, 0.0))
-    sources = g.meta.get("sources", "").split("\n")
-    g.close()
-    return places, a1n, a2n, [s for s in sources if s]
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -251,14 +237,25 @@ class Gazetteer:
     def get(self, geonameid: int) -> Place | None:
         return self._place(int(geonameid))
 
+    _KEY_ROWS_SQL = (
+        "SELECT id, name, weight, common FROM names WHERE key = ?1 "
+        "UNION ALL SELECT n.id, n.name, n.weight, f.common FROM forms f JOIN names n ON n.key = f.base "
+        "WHERE f.key = ?1")
+
     def _load_key_rows(self, key: str) -> tuple[tuple[int, str, float, bool], ...]:
-        return tuple(
-            (i, n, w, bool(c))
-            for i, n, w, c in self._con.execute("SELECT id, name, weight, common FROM names WHERE key=?", (key,))
-        )
+        """(place id, name, weight, common) of the names whose key, or one of whose case forms'
+        keys, is ``key``; one row per place (its best). A form's row names the name it
+        inflects, so that the caller sees the word was not that name's own spelling."""
+        best: dict[int, tuple[int, str, float, bool]] = {}
+        for i, n, w, c in self._con.execute(self._KEY_ROWS_SQL, (key,)):
+            old = best.get(i)
+            if old is None or w > old[2] or (w == old[2] and old[3] and not c):
+                best[i] = (i, n, w, bool(c))
+        return tuple(best.values())
 
     def by_key(self, key: str) -> list[tuple[Place, str, float, bool]]:
-        """Places whose folded name is ``key``: (place, name variant, weight, common-word flag)."""
+        """Places named ``key`` (a folded name, or a case form of one): (place, name variant,
+        weight, common-word flag)."""
         out = []
         for pid, name, w, common in self._key_rows(key):
             p = self._place(pid)
@@ -266,10 +263,30 @@ class Gazetteer:
                 out.append((p, name, w, common))
         return out
 
+    _PROBE_SQL = (
+        "SELECT EXISTS(SELECT 1 FROM names WHERE key = ?1) OR EXISTS(SELECT 1 FROM forms WHERE key = ?1), "
+        "EXISTS(SELECT 1 FROM names WHERE key > ?2 AND key < ?3) "
+        "OR EXISTS(SELECT 1 FROM forms WHERE key > ?2 AND key < ?3)")
+
+    def probe(self, key: str) -> tuple[bool, bool]:
+        """(``key`` names a place, ``key`` is the first words of a longer name): what a
+        recogniser walking a report's words asks, answered from the index."""
+        is_key, is_prefix = self._con.execute(self._PROBE_SQL, (key, key + " ", key + " \uffff")).fetchone()
+        return bool(is_key), bool(is_prefix)
+
     def keys(self) -> Iterator[str]:
-        """Every distinct folded name, for building a multi-pattern matcher."""
-        for (k,) in self._con.execute("SELECT DISTINCT key FROM names"):
+        """Every distinct folded name and case form, for building a multi-pattern matcher."""
+        for (k,) in self._con.execute("SELECT key FROM names UNION SELECT key FROM forms"):
             yield k
+
+    def raw_places(self) -> Iterator[tuple]:
+        """Every places row as stored (id, name, lat, lon, fclass, fcode, cc, a1, a2, a1name,
+        a2name, pop, names, source): for rebuilding a store with more places."""
+        yield from self._con.execute("SELECT * FROM places")
+
+    def raw_names(self) -> Iterator[tuple[int, str, float]]:
+        """Every (place id, name variant, weight) row: for rebuilding a store."""
+        yield from self._con.execute("SELECT id, name, weight FROM names")
 
     def admin(self, cc: str, a1: str, a2: str = "") -> Place | None:
         """The admin-1 (or, with ``a2``, admin-2) region record for codes."""
@@ -399,6 +416,11 @@ class Gazetteer:
                     out.append((p, d))
         out.sort(key=lambda t: (t[1], -t[0].population))
         return out[:k]
+
+    def settlement_counts(self) -> dict[tuple[str, str], int]:
+        """Settlements by (country, admin-1) in Ukraine, Russia and Belarus."""
+        return {(cc, a1): n for cc, a1, n in self._con.execute(
+            "SELECT cc, a1, count(*) FROM places WHERE cc IN ('UA','RU','BY') AND fclass='P' GROUP BY cc, a1")}
 
     def stats(self) -> dict:
         """Counts for 'gazetteer info': places by country and by admin-1 of the region."""

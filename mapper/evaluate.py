@@ -80,6 +80,125 @@ def read_gold(path: Path) -> dict[str, dict]:
     return out
 
 
+# --- must / may / must_not gold (bulletins) ---------------------------------------------------
+# A place is found by an output point of its report within a tolerance by its kind; a country
+# only counts at country scale for an output that is itself a country.
+PLACE_TOLERANCE_KM = {"settlement": 15.0, "district": 40.0, "region": 150.0, "country": 150.0}
+COUNTRY_TOLERANCE_KM = 1500.0
+TRAP_KM = 25.0
+
+
+def is_places_gold(path: Path) -> bool:
+    """Is ``path`` a must/may/must_not gold file (else one point per report)?"""
+    for line in Path(path).read_text(encoding="utf-8").split("\n"):
+        if line.strip():
+            try:
+                return "must" in json.loads(line)
+            except ValueError:
+                return False
+    return False
+
+
+def read_places_gold(path: Path) -> dict[str, dict]:
+    """Report id -> {"must": [...], "may": [...], "must_not": [...]}, each place a dict with
+    lat, lon and kind."""
+    out = {}
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            g = json.loads(line)
+            out[str(g["id"])] = {k: [{"lat": float(p["lat"]), "lon": float(p["lon"]), "kind": p.get("kind", "settlement"),
+                                      "name": p.get("name", "")} for p in g.get(k, [])]
+                                 for k in ("must", "may", "must_not")}
+        except (ValueError, KeyError, TypeError) as e:
+            raise InputError(f"{path}:{n}: bad gold record ({e})") from None
+    return out
+
+
+def _finds(place: dict, point: tuple[float, float, str]) -> bool:
+    tol = (COUNTRY_TOLERANCE_KM if place["kind"] == "country" and point[2] == "country"
+           else PLACE_TOLERANCE_KM.get(place["kind"], 15.0))
+    return haversine_km(place["lat"], place["lon"], point[0], point[1]) <= tol
+
+
+@dataclass
+class PlaceScores:
+    """Must-recall (overall and per language), precision and trap hits of one system."""
+
+    name: str
+    reports: int = 0
+    must: int = 0
+    found: int = 0
+    by_language: dict[str, list[int]] = field(default_factory=dict)
+    features: int = 0
+    good: int = 0
+    traps: int = 0
+    misses: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, rid: str, language: str, gold: dict, points: list[tuple[float, float, str]]) -> None:
+        self.reports += 1
+        tally = self.by_language.setdefault(language, [0, 0])
+        for m in gold["must"]:
+            hit = any(_finds(m, p) for p in points)
+            self.must += 1
+            self.found += hit
+            tally[0] += hit
+            tally[1] += 1
+            if not hit:
+                self.misses.append((rid, m["name"], "must place not found"))
+        for p in points:
+            self.features += 1
+            ok = any(_finds(g, p) for g in gold["must"] + gold["may"])
+            self.good += ok
+            trap = not ok and any(haversine_km(t["lat"], t["lon"], p[0], p[1]) <= TRAP_KM for t in gold["must_not"])
+            self.traps += trap
+            if not ok:
+                self.misses.append((rid, f"{p[0]:.3f},{p[1]:.3f}", "trap taken" if trap else "output not in gold"))
+
+    def summary(self) -> dict:
+        row = {"system": self.name, "reports": self.reports, "must": self.must,
+               "must_recall": round(self.found / self.must, 3) if self.must else 0.0}
+        for lang, (f, n) in sorted(self.by_language.items()):
+            row[f"recall_{lang}"] = round(f / n, 3) if n else 0.0
+        row.update({"features": self.features,
+                    "precision": round(self.good / self.features, 3) if self.features else 0.0,
+                    "must_not_hits": self.traps})
+        return row
+
+
+def _languages(path: Path) -> dict[str, str]:
+    """Report id -> the ``language`` field of a JSONL reports file, where rows have one."""
+    out = {}
+    if Path(path).suffix.lower() not in (".jsonl", ".ndjson"):
+        return out
+    for line in Path(path).read_text(encoding="utf-8").split("\n"):
+        try:
+            r = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(r, dict) and r.get("language"):
+            out[str(r.get("id"))] = str(r["language"])
+    return out
+
+
+def evaluate_places(reports_path: Path, gold_path: Path, systems: dict[str, Callable]) -> tuple[list[dict], dict]:
+    """Score each system's incident points against must/may/must_not gold. A system maps a
+    report to ``(points, best)``; only ``points`` (lat, lon, precision) count here."""
+    res: ReadResult = read_path(reports_path, max_bytes=1 << 30)
+    gold = read_places_gold(gold_path)
+    langs = _languages(reports_path)
+    scores = {name: PlaceScores(name) for name in systems}
+    for rep in res.reports:
+        g = gold.get(rep.id)
+        if g is None:
+            continue
+        for name, fn in systems.items():
+            points, _ = fn(rep)
+            scores[name].add(rep.id, langs.get(rep.id) or rep.language, g, points)
+    return [s.summary() for s in scores.values()], scores
+
+
 class Baseline:
     """geotext + the most populous GeoNames cities500 place of each name found."""
 

@@ -8,6 +8,7 @@ carries the derived attributes users filter by: admin names, border distance and
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import PurePath
 from collections import OrderedDict
 from dataclasses import replace
@@ -79,8 +80,32 @@ def _place_facts(p: Place) -> tuple[Place, float, str]:
     return slim, km, side
 
 
+_BULLET_RE = re.compile(r"\s*(?:[-•*·–—]|\d{1,2}[.)])\s")
+
+
+def _event_of(rec: Recognition, si: int, sentence: str, memo: dict[int, object]):
+    """The event a sentence reports: its own cue's, or, for an item of a list introduced by a
+    line ending in a colon ("Shelled were the villages of these hromadas:" then one bullet a
+    line), the introduction's."""
+    if si in memo:
+        return memo[si]
+    et = classify(sentence)
+    if et is None and si > 0:
+        s0, s1 = rec.sentences[si]
+        p0, p1 = rec.sentences[si - 1]
+        gap = rec.text[p1:s0]
+        intro = rec.text[p0:p1].rstrip()
+        if "\n" in gap or s0 == p1:
+            if intro.endswith(":") or (_BULLET_RE.match(rec.text[p0:p1]) and _BULLET_RE.match(rec.text[s0:s1])) \
+                    or _BULLET_RE.match(rec.text[s0:s1]) and intro.endswith(":"):
+                et = _event_of(rec, si - 1, rec.sentence_text(si - 1), memo)
+    memo[si] = et
+    return et
+
+
 def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) -> list[Incident]:
     groups: "OrderedDict[tuple, dict]" = OrderedDict()
+    events: dict[int, object] = {}  # sentence -> its event type (list items inherit theirs)
     per_sentence: dict[int, tuple] = {}  # classification and time expressions, once a sentence
     for r in resolved:
         m = r.mention
@@ -89,8 +114,8 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
         s0, s1 = rec.sentences[m.sentence]
         if m.sentence not in per_sentence:
             sentence = rec.sentence_text(m.sentence)
-            per_sentence[m.sentence] = (sentence, classify(sentence), expressions(rec.text[s0:s1], report.date),
-                                        fatalities(sentence))
+            per_sentence[m.sentence] = (sentence, _event_of(rec, m.sentence, sentence, events),
+                                        expressions(rec.text[s0:s1], report.date), fatalities(sentence))
         sentence, et, found, fatal = per_sentence[m.sentence]
         tr = nearest(found, report.date, m.start - s0)
         kind = "incident" if et is not None and r.precision != "country" else "mention"

@@ -209,6 +209,36 @@ class Lexicon:
         return None
 
 
+@dataclass(frozen=True)
+class Coordination:
+    """``mapper/data/coordination.toml``: head nouns a list of adjectives can share, each form
+    of one mapped to the folded singular forms to pair with every adjective of the list."""
+
+    heads: dict[str, tuple[str, ...]]
+    conjunctions: frozenset[str]
+    modifiers: frozenset[str]
+    community_nouns: tuple[str, ...]  # the nominative singular of "hromada" in each language
+    community_context: tuple[str, ...]  # stems that show a report speaks of hromadas
+
+    @classmethod
+    def load(cls, data: dict | None = None) -> "Coordination":
+        if data is None:
+            data = tomllib.loads((files("mapper") / "data" / "coordination.toml").read_text(encoding="utf-8"))
+        heads: dict[str, tuple[str, ...]] = {}
+        try:
+            for h in data["head"]:
+                singular = tuple(dict.fromkeys(fold_token(w) for w in h["singular"]))
+                for f in h["forms"]:
+                    if not isinstance(f, str) or " " in f:
+                        raise ValueError(f"head noun form {f!r}: one lower-case word")
+                    heads[f.lower()] = tuple(dict.fromkeys(heads.get(f.lower(), ()) + singular))
+            return cls(heads, frozenset(map(str.lower, data["conjunctions"])), frozenset(map(str.lower, data["modifiers"])),
+                       tuple(fold_token(w) for w in data["community_nouns"]),
+                       tuple(w.lower() for w in data["community_context"]))
+        except (KeyError, TypeError, AttributeError) as e:
+            raise ValueError(f"coordination.toml: bad shape ({e})") from None
+
+
 def _signature_start(text: str) -> int:
     """Where a tweet signature ("— Name (@handle) May 23, 2023") can start at the earliest, or
     -1 if there is none: its dash is at most 80 characters and a run of whitespace before the
@@ -393,13 +423,6 @@ class Recognizer:
                 prefixes.add(" ".join(parts[:n]))
         self._keys, self._prefixes = keys, frozenset(prefixes)
 
-    @cached_property
-    def _con(self):
-        return self.gaz._con
-
-    _PROBE_SQL = ("SELECT EXISTS(SELECT 1 FROM names WHERE key=?), "
-                  "EXISTS(SELECT 1 FROM names WHERE key > ? AND key < ?)")
-
     def probe(self, key: str) -> tuple[bool, bool]:
         """(is a name key, is the prefix of a longer name key), remembered for the process."""
         hit = self._probe_cache.get(key)
@@ -408,8 +431,7 @@ class Recognizer:
         if self._keys is not None:
             hit = (key in self._keys, key in self._prefixes)  # type: ignore[operator]
         else:
-            is_key, is_prefix = self._con.execute(self._PROBE_SQL, (key, key + " ", key + " \uffff")).fetchone()
-            hit = (bool(is_key), bool(is_prefix))
+            hit = self.gaz.probe(key)
             self._probes += 1
             if self._auto and self._probes >= self.AUTO_PRELOAD_AFTER:
                 self._auto = False
@@ -449,6 +471,74 @@ class Recognizer:
                 chosen.append((i, j, key))
         chosen.sort()
         return chosen
+
+    def _bare_adjectives(self, tk: Tokens, lo: int, hi: int, spans: list[tuple[int, int, str]],
+                         covered: dict[int, tuple[int, int]]) -> list[tuple[int, int, str]]:
+        """In a report about hromadas, a hromada's adjective standing alone is the hromada: the
+        Sumy bulletins' «Юнаківська: пуск КАБів», bullet lists of «Хотінська», «Білопільська»."""
+        out = list(spans)
+        keys, caps = tk.key, tk.caps
+        for k in range(lo, hi):
+            if not caps[k] or k in covered or not is_cyrillic(tk.words[k]):
+                continue
+            a = k
+            while a - 1 >= lo and caps[a - 1] and tk.gaps[a].strip() in ("-", "‐", "‑") and a - 1 not in covered:
+                a -= 1  # Середино-Будська
+            prefix = " ".join(keys[a:k + 1])
+            for sing in self.coordination.community_nouns:
+                key = f"{prefix} {sing}"
+                if self.probe(key)[0]:
+                    out = [s for s in out if s[1] < a or s[0] > k]
+                    out.append((a, k, key))
+                    break
+        return sorted(out)
+
+    def _coordinated(self, tk: Tokens, lo: int, hi: int, spans: list[tuple[int, int, str]], *,
+                     bare: bool = False) -> list[tuple[int, int, str]]:
+        """Adjectives that share a head noun («Хотінська, Юнаківська та Краснопільська громади»,
+        "Valuysky, Grayvoronsky and Shebekinsky urban districts"): each adjective of the list is
+        probed as adjective + the head's singular forms, and a name found so is the adjective's
+        span. A hyphenated adjective (Середино-Будська) is one item."""
+        coord, lower, caps, gaps = self.coordination, tk.lower, tk.caps, tk.gaps
+        heads = [h for h in range(lo + 1, hi) if lower[h] in coord.heads]
+        covered = {k: (a, b) for a, b, _ in spans for k in range(a, b + 1)}
+        out = list(spans)
+        if bare:
+            out = self._bare_adjectives(tk, lo, hi, out, covered)
+            covered = {k: (a, b) for a, b, _ in out for k in range(a, b + 1)}
+        if not heads:
+            return out
+        for h in heads:
+            k = h - 1
+            while k > lo and lower[k] in coord.modifiers:
+                k -= 1
+            items: list[tuple[int, int]] = []
+            while k >= lo and caps[k]:
+                a = k
+                while a - 1 >= lo and caps[a - 1] and gaps[a].strip() in ("-", "‐", "‑") and not gaps[a].isspace():
+                    a -= 1  # Середино-Будська
+                items.append((a, k))
+                if a - 2 >= lo and lower[a - 1] in coord.conjunctions and caps[a - 2] and "," not in gaps[a]:
+                    k = a - 2
+                elif a - 1 >= lo and gaps[a].strip() == "," and caps[a - 1]:
+                    k = a - 1
+                else:
+                    break
+            for a, b in items:
+                if a in covered and covered[a][1] > b:
+                    continue  # part of a longer name already ("Краснопільська громада")
+                prefix = " ".join(tk.key[a:b + 1])
+                for sing in coord.heads[lower[h]]:
+                    key = f"{prefix} {sing}"
+                    if self.probe(key)[0]:
+                        out = [s for s in out if s[1] < a or s[0] > b]
+                        out.append((a, b, key))
+                        break
+        return sorted(out)
+
+    @cached_property
+    def coordination(self) -> Coordination:
+        return Coordination.load()
 
     FUZZY_MIN_SCORE = 0.8
 
@@ -647,6 +737,8 @@ class Recognizer:
         all_sents.extend((s + offset, e + offset) for s, e in sents)
         tk = tokenize(masked)
         n = len(tk)
+        low = full.lower() if offset == 0 else masked.lower()
+        about_communities = any(w in low for w in self.coordination.community_context)
         # every word starts with a letter; lower-case text ("in kozinka") is read without caps
         need_caps = sum(tk.caps) >= 0.03 * max(1, n)
         heads = list(compress(range(n), tk.caps)) if need_caps else range(n)
@@ -664,7 +756,8 @@ class Recognizer:
                 continue
             h0 = bisect_left(heads, lo)
             hs = heads[h0:bisect_left(heads, hi, h0)]  # where names can start in this sentence
-            spans = self._fuzzy(tk, hs, lo, hi, self._spans(tk, hs, lo, hi), fuzzy_keys)
+            spans = self._coordinated(tk, lo, hi, self._fuzzy(tk, hs, lo, hi, self._spans(tk, hs, lo, hi), fuzzy_keys),
+                                      bare=about_communities)
             if not spans:
                 continue
             matched = {k for a, b, _ in spans for k in range(a, b + 1)}

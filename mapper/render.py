@@ -43,7 +43,7 @@ EVENT_COLOURS = {
     "statement": "#999999",
     "mention": "#BBBBBB",
 }
-PRECISION_RADIUS_M = {"district": 15_000, "region": 45_000, "country": 150_000}
+PRECISION_RADIUS_M = {"community": 8_000, "district": 15_000, "region": 45_000, "country": 150_000}
 REGION_BOUNDS = [[44.0, 30.0], [53.5, 41.0]]  # the border region, south-west / north-east
 _DAY_MS = 86_400_000
 MAX_LABELS = 150  # permanent place labels above this would bury the map

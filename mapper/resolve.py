@@ -22,17 +22,13 @@ from .theatre import FUZZY_MIN_PRIOR, theatre_prior
 _QUALIFIER_GAP_RE = re.compile(r"^\s*(?:,|\(|–|-|—|in|of|in the|,\s*in)?\s*(?:the\s+)?$", re.I)
 UNKNOWN_POPULATION = 300
 BIG_TOWN = 100_000
-PRECISION = {"settlement": 1, "district": 2, "region": 3, "country": 3}
+PRECISION = {"settlement": 1, "community": 2, "district": 2, "region": 3, "country": 3}
+_PRECISION_OF = {"PCLI": "country", "ADM1": "region", "ADM2": "district", "ADM2H": "district", "ADM3": "community"}
 
 
 def precision_of(p: Place) -> str:
-    if p.feature_code == "PCLI":
-        return "country"
-    if p.feature_code == "ADM1":
-        return "region"
-    if p.feature_code == "ADM2":
-        return "district"
-    return "settlement"
+    """settlement, community (a Ukrainian hromada), district, region or country."""
+    return _PRECISION_OF.get(p.feature_code, "settlement")
 
 
 def contains(outer: Place, inner: Place) -> bool:
@@ -43,8 +39,8 @@ def contains(outer: Place, inner: Place) -> bool:
         return True
     if outer.feature_code == "ADM1":
         return outer.admin1_code == inner.admin1_code
-    if outer.feature_code == "ADM2":
-        return outer.admin1_code == inner.admin1_code and outer.admin2_code == inner.admin2_code
+    if outer.feature_code in ("ADM2", "ADM2H"):
+        return bool(outer.admin2_code) and outer.admin1_code == inner.admin1_code and outer.admin2_code == inner.admin2_code
     return False
 
 
@@ -128,10 +124,16 @@ class Resolver:
     def resolve(self, rec: Recognition) -> list[Resolved]:
         mentions = rec.accepted
         slots = [_Slot(m, self._candidates(m), []) for m in mentions]
-        # a qualifier right after a mention: "Malaya Rohan, Kharkiv", "Zhecha, Bryansk Oblast"
-        for a, b in zip(slots, slots[1:]):
-            if a.mention.sentence == b.mention.sentence and _QUALIFIER_GAP_RE.match(rec.text[a.mention.end:b.mention.start]):
-                a.context = [p for p, _ in b.cands]
+        for run in _runs(slots, rec.text):
+            if (len(run) == 2 and _QUALIFIER_GAP_RE.match(rec.text[run[0].mention.end:run[1].mention.start])
+                    and _could_qualify(run[0], run[1])):
+                # a qualifier right after a mention: "Malaya Rohan, Kharkiv", "Zhecha, Bryansk Oblast"
+                run[0].context = [p for p, _ in run[1].cands]
+            elif len(run) > 2 and _is_region(run[-1]):
+                # a list ending in a region: "Krasnopillia, Bilopillia and Khotin, Sumy Oblast"
+                for s in run[:-1]:
+                    s.context = [p for p, _ in run[-1].cands]
+            # any other list ("A, B, C and D") is items, none qualifying another
         # mentions with the same name and context are scored once (a report repeats its places)
         groups: dict[int, tuple[_Group, list[_Slot]]] = {}
         for slot in slots:
@@ -262,7 +264,7 @@ class Resolver:
             margin = best - slot.scores[1][0] if len(slot.scores) > 1 else 1.0
             confidence = round(min(1.0, name_score) * (0.55 + 0.45 * math.tanh(2.5 * margin)), 3)
             m = slot.mention
-            regions = [q for q in slot.context if q.is_admin]
+            regions = [q for q in slot.context if q.is_admin and (q.admin_level or 0) <= 2]
             if regions and not any(contains(q, p) for q in regions):
                 # "Verkhnii Saltiv, Kharkiv Oblast" with no such place in Kharkiv Oblast: the
                 # gazetteer lacks it; a namesake elsewhere would be a confident wrong answer.
@@ -281,6 +283,45 @@ class Resolver:
             out.append(Resolved(m, p, confidence, precision, geo,
                                 tuple((q.geonameid, round(s, 3)) for s, q in slot.scores[1:4])))
         return out
+
+
+_LIST_GAP_RE = re.compile(r"^\s*(?:[,;]|(?:,\s*)?(?:and|or|та|і|й|и|а|&)|\n\s*[•*·-]?)\s*$", re.I)
+
+
+def _runs(slots: list[_Slot], text: str) -> list[list[_Slot]]:
+    """Consecutive mentions of one sentence joined only by list separators (a comma, a
+    conjunction, a bullet), as runs: a run of two joined by a comma may be a name and its
+    qualifier, a longer run is a list."""
+    runs: list[list[_Slot]] = []
+    for s in slots:
+        prev = runs[-1][-1] if runs else None
+        if (prev is not None and prev.mention.sentence == s.mention.sentence
+                and _LIST_GAP_RE.match(text[prev.mention.end:s.mention.start])):
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    return runs
+
+
+def _level(p: Place) -> int:
+    """0 country, 1 oblast, 2 district, 3 community, 4 settlement."""
+    return p.admin_level if p.is_admin and p.admin_level is not None else 4
+
+
+def _could_qualify(a: _Slot, b: _Slot) -> bool:
+    """Can ``b`` right after ``a`` ("A, B") say where A is? A region above A's level ("Hrakove,
+    Kharkiv Oblast"), or a city beside a village ("Malaya Rohan, Kharkiv"); not a place of
+    A's own level ("in the Sumy, Shostka districts" is a list)."""
+    if not a.cands or not b.cands:
+        return False
+    a_level = max(_level(p) for p, _ in a.cands)
+    return (min(_level(q) for q, _ in b.cands) < a_level
+            or (a_level == 4 and any(_level(q) == 4 and q.population >= 50_000 for q, _ in b.cands)))
+
+
+def _is_region(slot: _Slot) -> bool:
+    """Does the mention name only countries, oblasts or districts (regions that contain places)?"""
+    return bool(slot.cands) and all(p.is_admin and (p.admin_level or 0) <= 2 for p, _ in slot.cands)
 
 
 @dataclass(eq=False)
@@ -325,7 +366,7 @@ def primary(resolved: list[Resolved]) -> Resolved | None:
     pool = [r for r in resolved if r.mention.role == "place"] or resolved
     if not pool:
         return None
-    rank = {"settlement": 0, "district": 1, "region": 2, "country": 3}
+    rank = {"settlement": 0, "community": 1, "district": 2, "region": 3, "country": 4}
     # a city named beside a village is usually its frame ("in Kharkiv and in Malaya Rohan"):
     # the village is the more specific answer
     return min(pool, key=lambda r: (theatre_prior(r.place) == 0, rank[r.precision],

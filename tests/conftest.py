@@ -50,16 +50,6 @@ def shared():
     return SHARED
 
 
-@pytest.fixture(scope="session")
-def extended_gaz(shared, gaz, tmp_path_factory):
-    """The default gazetteer extended by the shared GeoNames postal file (built once, ~15 s)."""
-    from gazetteer.build import extend_store
-
-    out = tmp_path_factory.mktemp("gaz") / "ext.gaz"
-    counts = extend_store(gaz.path, out, postal=[shared / "gazetteer" / "geonames_postal_UA.txt"])
-    return out, list(counts.values())[0]
-
-
 def report(text: str, date: str | None = "2023-05-23", rid: str = "t"):
     import datetime as dt
 

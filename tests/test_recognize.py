@@ -37,7 +37,7 @@ def test_seed_places_are_found(seed_result):
         ("Kyiv is urgently trying to change the narrative.", "Kyiv", "actor"),
         ("Vyacheslav Gladkov, governor of the region, spoke.", "Vyacheslav", "given name"),
         ("A direct appointee of President Vladimir Putin spoke.", "Vladimir", "person"),
-        ("Губернатор Вячеслав Гладков сообщил об обстреле.", "Гладков", "person"),
+        ("Губернатор Иван Козинка сообщил об обстреле.", "Козинка", "person"),
         ("Chechnya forces in Popasna", "Chechnya", "actor"),
         ("Tank and TOS-1 in Pervomaisk", "TOS", "acronym"),
         ("Damaged School in Kharkiv", "School", "common word"),
@@ -120,7 +120,7 @@ def test_words_keep_their_offsets_and_possessives_end_at_the_name():
     assert tk.possessive[0] and tk.possessive[4] and not any(tk.possessive[5:])
     assert not tk.spaced(0)  # "Moscow's line": the 's is between them
     assert tk.spaced(3) and not tk.spaced(7)  # "near Kozinka"; the line break before "В"
-    assert tk.key[-1] == "грайворон"
+    assert tk.key[-1] == "грайвороне"  # as written: the gazetteer knows the case forms
 
 
 def test_index_probes_memory_keys_and_the_automatic_switch_agree(gaz, seed_report):

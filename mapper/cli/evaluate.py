@@ -21,13 +21,17 @@ from .options import (
 @gazetteer_option
 @handle_errors
 def evaluate_cmd(reports, gold, as_json, misses, gazetteer_path):
-    """Score the pipeline against gold points, beside a geotext baseline.
+    """Score the pipeline against gold, beside a geotext baseline. Two gold formats: one
+    point per report (CIR captions: recall and accuracy at 1-161 km), or must/may/must_not
+    places per report (bulletins: must-recall per language, precision, traps taken).
 
     \b
     Example:
       mapper eval ../shared/eval/cir-dev.jsonl ../shared/eval/cir-dev-gold.jsonl
+      mapper eval ../shared/eval/bulletins-dev.jsonl ../shared/eval/bulletins-dev-gold.jsonl
     """
-    from ..evaluate import Baseline, evaluate, format_table
+    from .. import export
+    from ..evaluate import Baseline, evaluate, evaluate_places, format_table, is_places_gold
     from ..pipeline import Pipeline
     from ..resolve import primary
 
@@ -39,7 +43,21 @@ def evaluate_cmd(reports, gold, as_json, misses, gazetteer_path):
         best = primary(list(r.resolved))
         return pts, ((best.place.lat, best.place.lon, best.place.name) if best else None)
 
-    rows, scores = evaluate(Path(reports), Path(gold), {"incident-mapper": system, "baseline (geotext)": Baseline()})
+    def incidents(rep):
+        """The points a user gets: the incidents of the report's GeoJSON."""
+        r = pipe.process(rep)
+        return [(i.place.lat, i.place.lon, i.precision) for i in export.select(r.incidents)], None
+
+    baseline = Baseline()
+    if is_places_gold(Path(gold)):
+        def base_points(rep):
+            pts, best = baseline(rep)
+            return [(la, lo, "settlement") for la, lo, _ in pts], best
+
+        rows, scores = evaluate_places(Path(reports), Path(gold), {"incident-mapper": incidents,
+                                                                  "baseline (geotext)": base_points})
+    else:
+        rows, scores = evaluate(Path(reports), Path(gold), {"incident-mapper": system, "baseline (geotext)": baseline})
     if as_json:
         click.echo(json.dumps(rows, indent=2))
     else:
@@ -47,5 +65,3 @@ def evaluate_cmd(reports, gold, as_json, misses, gazetteer_path):
     if misses:
         for rid, text, why in scores["incident-mapper"].misses:
             click.echo(f"miss {rid}: {why}: {text}", err=True)
-
-
