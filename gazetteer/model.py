@@ -58,6 +58,18 @@ class Place:
         """0 country, 1 oblast/region, 2 district, 3 community (hromada); None for a settlement."""
         return ADMIN_LEVEL.get(self.feature_code) if self.is_admin else None
 
+    def contains(self, inner: "Place") -> bool:
+        """Does this admin region (country, oblast, district) contain ``inner``, by codes?"""
+        if self.country_code != inner.country_code or self.geonameid == inner.geonameid:
+            return False
+        if self.feature_code == "PCLI":
+            return True
+        if self.feature_code == "ADM1":
+            return self.admin1_code == inner.admin1_code
+        if self.feature_code in ("ADM2", "ADM2H"):
+            return bool(self.admin2_code) and (self.admin1_code, self.admin2_code) == (inner.admin1_code, inner.admin2_code)
+        return False
+
     @property
     def cyrillic_name(self) -> str:
         """The Cyrillic name to show beside the Latin one ('' if none): of the Cyrillic variants,

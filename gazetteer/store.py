@@ -24,6 +24,9 @@ SCHEMA_VERSION = "4"
 # A part of the world as (country code, admin-1 codes or None for the whole country) pairs:
 # ``(("UA", None), ("RU", frozenset({"09"})))`` is Ukraine and Belgorod oblast.
 Scope = tuple[tuple[str, "frozenset[str] | None"], ...]
+# Ukraine, Belarus and Russia's border oblasts (Belgorod 09, Bryansk 10, Kursk 41, Rostov 61,
+# Voronezh 86): the region this gazetteer is made for.
+BORDER_REGION: Scope = (("UA", None), ("BY", None), ("RU", frozenset({"09", "10", "41", "61", "86"})))
 _COMMON_ZIPF = {"en": 4.0, "ru": 3.8, "uk": 3.8}
 _BIG_CITY = 1_000_000
 # A romanisation in the other country's system is weaker evidence: "Pytomnyk" (Ukrainian

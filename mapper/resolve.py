@@ -33,15 +33,7 @@ def precision_of(p: Place) -> str:
 
 def contains(outer: Place, inner: Place) -> bool:
     """True if ``inner`` lies in the admin region ``outer`` (by codes)."""
-    if outer.country_code != inner.country_code or outer.geonameid == inner.geonameid:
-        return False
-    if outer.feature_code == "PCLI":
-        return True
-    if outer.feature_code == "ADM1":
-        return outer.admin1_code == inner.admin1_code
-    if outer.feature_code in ("ADM2", "ADM2H"):
-        return bool(outer.admin2_code) and outer.admin1_code == inner.admin1_code and outer.admin2_code == inner.admin2_code
-    return False
+    return outer.contains(inner)
 
 
 @dataclass

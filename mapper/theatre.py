@@ -11,9 +11,10 @@ names that could be accepted (a fifth of them, and five times faster).
 from __future__ import annotations
 
 from gazetteer import Place
+from gazetteer.store import BORDER_REGION
 
-# RU admin-1 codes: Belgorod 09, Bryansk 10, Kursk 41, Rostov 61, Voronezh 86.
-RU_BORDER_A1 = frozenset({"09", "10", "41", "61", "86"})
+# RU admin-1 codes: Belgorod 09, Bryansk 10, Kursk 41, Rostov 61, Voronezh 86 (the gazetteer's).
+RU_BORDER_A1: frozenset[str] = dict(BORDER_REGION)["RU"]
 # Ukraine's oblasts on the border with Russia or on the front line since 2022 (Chernihiv 02,
 # Dnipropetrovsk 04, Donetsk 05, Kharkiv 07, Kherson 08, Crimea 11, Kyiv 13, Luhansk 14,
 # Mykolaiv 16, Sumy 21, Zaporizhzhia 26).
@@ -35,10 +36,9 @@ def theatre_prior(p: Place) -> float:
     return 0.0
 
 
-# The same set of places as ``theatre_prior(p) >= FUZZY_MIN_PRIOR``, spelt as (country, admin-1
-# codes or None for all) so the gazetteer can select it; a test holds the two equal.
-FUZZY_SCOPE: tuple[tuple[str, frozenset[str] | None], ...] = (
-    ("UA", None), ("BY", None), ("RU", RU_BORDER_A1))
+# The same set of places as ``theatre_prior(p) >= FUZZY_MIN_PRIOR``: the gazetteer's border
+# region, spelt as (country, admin-1 codes or None for all) so the gazetteer can select it.
+FUZZY_SCOPE = BORDER_REGION
 
 
 def in_fuzzy_scope(p: Place) -> bool:

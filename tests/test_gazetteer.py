@@ -360,3 +360,42 @@ def test_a_settlement_is_never_named_like_a_district(gaz):
     for c in gaz.lookup("Bohodukhiv District", fuzzy=False):
         assert c.place.feature_class == "A"
 
+
+
+@pytest.mark.parametrize("query, name, admin1", [
+    ("Glushkovo, Kursk Oblast", "Glushkovo", "Kursk Oblast"),
+    ("Vovchansk, Ukraine", "Vovchansk", "Kharkiv Oblast"),
+    ("Kozinka, Belgorod", "Kozinka", "Belgorod Oblast"),
+    ("Kozinka, Belgorod Oblast, Russia", "Kozinka", "Belgorod Oblast"),
+    ("Hrakove, Kharkiv Oblast", "Hrakove", "Kharkiv Oblast"),
+    ("Стариця", "Starytsia", "Kharkiv Oblast"),  # the border region's before Tver's Staritsa
+])
+def test_the_geocoder_reads_qualifiers_as_containing_regions(gaz, query, name, admin1):
+    from gazetteer import LocalGeocoder
+
+    loc = LocalGeocoder(gaz).geocode(query)
+    assert (loc.raw["name"], loc.raw["admin1"]) == (name, admin1)
+    assert loc.raw["match"] in ("exact", "folded")
+
+
+def test_the_geocoder_honours_country_codes(gaz):
+    from gazetteer import LocalGeocoder
+
+    geo = LocalGeocoder(gaz)
+    assert geo.geocode("Kozinka", country_codes="ru").raw["country_code"] == "RU"
+    assert all(loc.raw["country_code"] == "UA" for loc in geo.geocode("Novoselivka", country_codes=["UA"], exactly_one=False))
+    assert geo.geocode("Glotovo", country_codes="ua") is None
+
+
+@pytest.mark.parametrize("query", [None, "", " , ", "xyzzyq", "qwrtzpl", "!!!"])
+def test_the_geocoder_gives_none_for_what_is_no_name(gaz, query):
+    from gazetteer import LocalGeocoder
+
+    assert LocalGeocoder(gaz).geocode(query) is None
+
+
+def test_the_geocoder_guesses_misspellings_only_near_home(gaz):
+    from gazetteer import LocalGeocoder
+
+    loc = LocalGeocoder(gaz).geocode("Popasana")
+    assert loc.raw["name"] == "Popasna" and loc.raw["match"] == "fuzzy"
