@@ -14,7 +14,7 @@ from gazetteer import Gazetteer, GazetteerError
 
 from .errors import GazetteerUnavailable
 from .incidents import build_incidents
-from .records import Incident, Report, Resolved
+from .records import Incident, Mention, Report, Resolved
 from .recognize import Recognition, Recognizer
 from .resolve import Resolver
 
@@ -51,6 +51,7 @@ class ReportResult:
     resolved: tuple[Resolved, ...]
     incidents: tuple[Incident, ...]
     seconds: float
+    rejected: tuple[Mention, ...] = ()  # accepted by recognition, given no place, with the reason
 
 
 class Pipeline:
@@ -62,6 +63,7 @@ class Pipeline:
     def process(self, report: Report) -> ReportResult:
         t0 = time.perf_counter()
         rec = self.recognizer.recognize(report.text)
-        resolved = self.resolver.resolve(rec)
+        rejected: list[Mention] = []
+        resolved = self.resolver.resolve(rec, rejected=rejected)
         incidents = build_incidents(report, rec, resolved)
-        return ReportResult(report, rec, tuple(resolved), tuple(incidents), time.perf_counter() - t0)
+        return ReportResult(report, rec, tuple(resolved), tuple(incidents), time.perf_counter() - t0, tuple(rejected))

@@ -217,14 +217,17 @@ class Coordination:
     heads: dict[str, tuple[str, ...]]
     conjunctions: frozenset[str]
     modifiers: frozenset[str]
-    community_nouns: tuple[str, ...]  # the nominative singular of "hromada" in each language
-    community_context: tuple[str, ...]  # stems that show a report speaks of hromadas
+    community_nouns: tuple[str, ...]  # the folded singular forms of "hromada" heads
+    community_forms: frozenset[str]  # their forms: a report using one speaks of hromadas
+    links: frozenset[str]  # words after a head noun that a list follows ("communities of ...")
 
     @classmethod
     def load(cls, data: dict | None = None) -> "Coordination":
         if data is None:
             data = tomllib.loads((files("mapper") / "data" / "coordination.toml").read_text(encoding="utf-8"))
         heads: dict[str, tuple[str, ...]] = {}
+        community_nouns: dict[str, None] = {}
+        community_forms: set[str] = set()
         try:
             for h in data["head"]:
                 singular = tuple(dict.fromkeys(fold_token(w) for w in h["singular"]))
@@ -232,9 +235,11 @@ class Coordination:
                     if not isinstance(f, str) or " " in f:
                         raise ValueError(f"head noun form {f!r}: one lower-case word")
                     heads[f.lower()] = tuple(dict.fromkeys(heads.get(f.lower(), ()) + singular))
+                if h.get("community", False) is True:
+                    community_nouns.update(dict.fromkeys(singular))
+                    community_forms.update(f.lower() for f in h["forms"])
             return cls(heads, frozenset(map(str.lower, data["conjunctions"])), frozenset(map(str.lower, data["modifiers"])),
-                       tuple(fold_token(w) for w in data["community_nouns"]),
-                       tuple(w.lower() for w in data["community_context"]))
+                       tuple(community_nouns), frozenset(community_forms), frozenset(data["links"]))
         except (KeyError, TypeError, AttributeError) as e:
             raise ValueError(f"coordination.toml: bad shape ({e})") from None
 
@@ -493,14 +498,13 @@ class Recognizer:
                     break
         return sorted(out)
 
-    def _coordinated(self, tk: Tokens, lo: int, hi: int, spans: list[tuple[int, int, str]], *,
+    def _coordinated(self, tk: Tokens, lo: int, hi: int, spans: list[tuple[int, int, str]], heads: list[int], *,
                      bare: bool = False) -> list[tuple[int, int, str]]:
         """Adjectives that share a head noun («Хотінська, Юнаківська та Краснопільська громади»,
         "Valuysky, Grayvoronsky and Shebekinsky urban districts"): each adjective of the list is
         probed as adjective + the head's singular forms, and a name found so is the adjective's
         span. A hyphenated adjective (Середино-Будська) is one item."""
         coord, lower, caps, gaps = self.coordination, tk.lower, tk.caps, tk.gaps
-        heads = [h for h in range(lo + 1, hi) if lower[h] in coord.heads]
         covered = {k: (a, b) for a, b, _ in spans for k in range(a, b + 1)}
         out = list(spans)
         if bare:
@@ -509,6 +513,8 @@ class Recognizer:
         if not heads:
             return out
         for h in heads:
+            if h in covered:
+                continue  # the head is part of a name ("Khotin, Sumy Oblast"): no list shares it
             k = h - 1
             while k > lo and lower[k] in coord.modifiers:
                 k -= 1
@@ -524,6 +530,19 @@ class Recognizer:
                     k = a - 1
                 else:
                     break
+            if h + 2 < hi and lower[h + 1] in coord.links:  # "the communities of Esman, Khotin and Krasnopil"
+                k = h + 2
+                while k < hi and caps[k]:
+                    b = k
+                    while b + 1 < hi and caps[b + 1] and gaps[b + 1].strip() in ("-", "‐", "‑") and not gaps[b + 1].isspace():
+                        b += 1
+                    items.append((k, b))
+                    if b + 2 < hi and lower[b + 1] in coord.conjunctions and caps[b + 2]:
+                        k = b + 2
+                    elif b + 1 < hi and gaps[b + 1].strip() in (",", ", and", ",and") and caps[b + 1]:
+                        k = b + 1
+                    else:
+                        break
             for a, b in items:
                 if a in covered and covered[a][1] > b:
                     continue  # part of a longer name already ("Краснопільська громада")
@@ -737,8 +756,10 @@ class Recognizer:
         all_sents.extend((s + offset, e + offset) for s, e in sents)
         tk = tokenize(masked)
         n = len(tk)
-        low = full.lower() if offset == 0 else masked.lower()
-        about_communities = any(w in low for w in self.coordination.community_context)
+        # the coordination rules apply where a head noun is, or anywhere in a report about hromadas
+        head_nouns = list(compress(range(n), map(self.coordination.heads.__contains__, tk.lower)))
+        community = self.coordination.community_forms
+        about_communities = any(tk.lower[h] in community for h in head_nouns)
         # every word starts with a letter; lower-case text ("in kozinka") is read without caps
         need_caps = sum(tk.caps) >= 0.03 * max(1, n)
         heads = list(compress(range(n), tk.caps)) if need_caps else range(n)
@@ -756,8 +777,11 @@ class Recognizer:
                 continue
             h0 = bisect_left(heads, lo)
             hs = heads[h0:bisect_left(heads, hi, h0)]  # where names can start in this sentence
-            spans = self._coordinated(tk, lo, hi, self._fuzzy(tk, hs, lo, hi, self._spans(tk, hs, lo, hi), fuzzy_keys),
-                                      bare=about_communities)
+            spans = self._fuzzy(tk, hs, lo, hi, self._spans(tk, hs, lo, hi), fuzzy_keys)
+            c0 = bisect_left(head_nouns, lo + 1)
+            sentence_heads = head_nouns[c0:bisect_left(head_nouns, hi, c0)]
+            if sentence_heads or about_communities:
+                spans = self._coordinated(tk, lo, hi, spans, sentence_heads, bare=about_communities)
             if not spans:
                 continue
             matched = {k for a, b, _ in spans for k in range(a, b + 1)}

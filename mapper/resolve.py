@@ -113,7 +113,9 @@ class Resolver:
             self._group_cache[sig] = g
         return g
 
-    def resolve(self, rec: Recognition) -> list[Resolved]:
+    def resolve(self, rec: Recognition, *, rejected: list[Mention] | None = None) -> list[Resolved]:
+        """A place for every accepted mention that has a fitting one. The mentions given none
+        are appended to ``rejected``, each with its reason (for ``mapper extract``)."""
         mentions = rec.accepted
         slots = [_Slot(m, self._candidates(m), []) for m in mentions]
         for run in _runs(slots, rec.text):
@@ -121,8 +123,8 @@ class Resolver:
                     and _could_qualify(run[0], run[1])):
                 # a qualifier right after a mention: "Malaya Rohan, Kharkiv", "Zhecha, Bryansk Oblast"
                 run[0].context = [p for p, _ in run[1].cands]
-            elif len(run) > 2 and _is_region(run[-1]):
-                # a list ending in a region: "Krasnopillia, Bilopillia and Khotin, Sumy Oblast"
+            elif len(run) > 2 and _is_region(run[-1]) and all(_could_qualify(s, run[-1]) for s in run[:-1]):
+                # a list ending in a region above its items: "Krasnopillia, Bilopillia and Khotin, Sumy Oblast"
                 for s in run[:-1]:
                     s.context = [p for p, _ in run[-1].cands]
             # any other list ("A, B, C and D") is items, none qualifying another
@@ -133,7 +135,7 @@ class Resolver:
                 g = self._group(slot)
                 groups.setdefault(id(g), (g, []))[1].append(slot)
         self._score(list(groups.values()), slots)
-        return self._results(slots)
+        return self._results(slots, rejected if rejected is not None else [])
 
     # Up to this many candidates of ambiguous names in a report, they are scored in plain Python;
     # above it in numpy. A news report has ~9 (Python takes 0.13 ms where numpy's ~40 calls on
@@ -246,10 +248,15 @@ class Resolver:
         return ([sc[bounds[k]:bounds[k + 1]] for k in range(len(gs))],
                 [i - o for i, o in zip(first.tolist(), bounds)])
 
-    def _results(self, slots: list[_Slot]) -> list[Resolved]:
+    def _results(self, slots: list[_Slot], rejected: list[Mention]) -> list[Resolved]:
+        """The chosen place of every slot that has one; the others go into ``rejected`` with
+        the reason (a mention with no candidate keeps the recogniser's)."""
         out = []
+        countries = {s.choice.country_code for s in slots if s.choice is not None and s.choice.feature_code == "PCLI"}
         for k, slot in enumerate(slots):
             if slot.choice is None or not slot.scores:
+                rejected.append(replace(slot.mention, role="rejected",
+                                        reason=slot.mention.reason or "no place in the gazetteer by this name"))
                 continue
             best, p = slot.scores[0]
             name_score = next(ns for q, ns in slot.cands if q.geonameid == p.geonameid)
@@ -260,10 +267,19 @@ class Resolver:
             if regions and not any(contains(q, p) for q in regions):
                 # "Verkhnii Saltiv, Kharkiv Oblast" with no such place in Kharkiv Oblast: the
                 # gazetteer lacks it; a namesake elsewhere would be a confident wrong answer.
+                rejected.append(replace(m, role="rejected", reason=f"no such place in {regions[0].name}"))
+                continue
+            far = haversine_km(p.lat, p.lon, *THEATRE_CENTRE)
+            if far > FAR_KM and p.country_code not in countries and not (_well_known(p) and name_score >= 1.0):
+                # "The villages" of a Russian report is not The Villages, Florida; "КАБом" is no
+                # village in the Central African Republic. One such point zooms a map out to Africa.
+                rejected.append(replace(m, role="rejected", reason=f"{p.name} ({p.country_code}) is {far:,.0f} km "
+                                        "from the theatre, and the report names neither it nor its country"))
                 continue
             prev = slots[k - 1] if k > 0 else None
             if (prev is not None and prev.choice is not None and prev.context
                     and prev.mention.sentence == m.sentence
+                    and any(q.geonameid == p.geonameid for q in prev.context)  # this mention is its context
                     and (contains(p, prev.choice) or (p.feature_class == "P" and not p.is_admin
                          and haversine_km(p.lat, p.lon, prev.choice.lat, prev.choice.lon) < 80
                          and p.population > prev.choice.population))):
@@ -275,6 +291,15 @@ class Resolver:
             out.append(Resolved(m, p, confidence, precision, geo,
                                 tuple((q.geonameid, round(s, 3)) for s, q in slot.scores[1:4])))
         return out
+
+
+THEATRE_CENTRE = (50.0, 36.5)  # near Kharkiv, between the front and the Russian border oblasts
+FAR_KM = 1000.0  # a place further than this from it needs strong evidence
+
+
+def _well_known(p: Place) -> bool:
+    """Countries, capitals and cities of a million, which anyone may name anywhere."""
+    return p.feature_code in ("PCLI", "PPLC") or p.population >= 1_000_000
 
 
 _LIST_GAP_RE = re.compile(r"^\s*(?:[,;]|(?:,\s*)?(?:and|or|та|і|й|и|а|&)|\n\s*[•*·-]?)\s*$", re.I)

@@ -15,13 +15,14 @@ from .options import (
 
 def mention_records(result) -> list[dict]:
     by_span = {(r.mention.start, r.mention.end): r for r in result.resolved}
+    why = {(m.start, m.end): m.reason for m in result.rejected}
     out = []
     for m in result.recognition.mentions:
         r = by_span.get((m.start, m.end))
         rec = {"text": m.text, "start": m.start, "end": m.end, "sentence": m.sentence, "role": m.role}
         if m.role == "rejected" or r is None:
             rec["status"] = "rejected"
-            rec["reason"] = m.reason or "no place in the gazetteer fits its context"
+            rec["reason"] = m.reason or why.get((m.start, m.end)) or "no place in the gazetteer fits its context"
         else:
             p = r.place
             rec.update({"status": r.mention.role, "place": p.name, "geonameid": p.geonameid,

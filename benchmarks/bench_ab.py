@@ -1,0 +1,64 @@
+"""Interleaved A/B of `mapper batch` throughput: a base revision against the working tree.
+
+    python benchmarks/bench_ab.py --base b9e6393 [--n 4000] [--repeats 5] [--jobs 2]
+
+The base is checked out with `git worktree` into a temporary folder and run from its source
+(PYTHONPATH), with its own shipped gazetteer; runs alternate A, B, A, B... on the same news
+corpus (corpus.py), so a busy neighbour on this shared machine slows both sides alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import write_jsonl  # noqa: E402
+
+
+def run(src: Path, feed: Path, out: Path, jobs: int) -> float:
+    env = dict(os.environ, PYTHONPATH=str(src))
+    env.pop("MAPPER_GAZETTEER", None)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mapper", "-q", "batch", str(feed), "-o", str(out), "-j", str(jobs),
+                    "--no-map", "--no-cache", "-f", "geojson"], check=True, env=env, cwd=src)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--base", required=True, help="git revision to compare against")
+    ap.add_argument("--n", type=int, default=4000)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--density", default="news", choices=["news", "dense"])
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "base"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(base), a.base], check=True)
+        try:
+            feed = Path(tmp) / "feed.jsonl"
+            write_jsonl(feed, a.n, density=a.density)
+            times: dict[str, list[float]] = {"base": [], "tree": []}
+            for k in range(a.repeats):
+                for side, src in (("base", base), ("tree", ROOT)) if k % 2 == 0 else (("tree", ROOT), ("base", base)):
+                    times[side].append(run(src, feed, Path(tmp) / f"out-{side}", a.jobs))
+            for side, ts in times.items():
+                rates = [a.n / t for t in ts]
+                print(f"{side:>4} ({a.base if side == 'base' else 'working tree'}): median {statistics.median(rates):,.0f} "
+                      f"reports/s ({min(rates):,.0f}-{max(rates):,.0f}) over {a.repeats} runs, -j {a.jobs}, {a.density}")
+            ratio = statistics.median(times["base"]) / statistics.median(times["tree"])
+            print(f"working tree / base throughput: {ratio:.2f}")
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
+
+
+if __name__ == "__main__":
+    main()

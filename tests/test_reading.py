@@ -1,0 +1,115 @@
+"""Reading a report as an analyst does: lists, shared head nouns, hromadas named by their
+adjective, list items under a heading, far-away namesakes. Invented sentences, three languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazetteer import haversine_km
+from tests.conftest import report
+
+
+def places(pipeline, text: str, *, kind: str = "incident") -> list[str]:
+    res = pipeline.process(report(text))
+    return [i.place.name for i in res.incidents if i.kind == kind]
+
+
+def resolved(pipeline, text: str) -> dict[str, str]:
+    res = pipeline.process(report(text))
+    return {r.mention.text: r.place.name for r in res.resolved if r.mention.role == "place"}
+
+
+COORDINATED = [
+    ("Обстрілів зазнали Хотінська, Юнаківська та Краснопільська громади.",
+     {"Khotinska hromada", "Yunakivska hromada", "Krasnopilska hromada"}),
+    ("Ворог атакував Білопільську і Миропільську громади дронами.",
+     {"Bilopilska hromada", "Myropilska hromada"}),
+    ("Вибухи пролунали у Хотінській, Юнаківській та Середино-Будській громадах.",
+     {"Khotinska hromada", "Yunakivska hromada", "Seredyno-Budska hromada"}),
+    ("Обстрілів зазнали Хотінська, Есманьська сільські громади.", {"Khotinska hromada", "Esmanska hromada"}),
+    ("Обстрелу подверглись Валуйский, Шебекинский и Грайворонский районы.",
+     {"Valuysky District", "Shebekinsky District", "Grayvoronsky District"}),
+    ("Shelling hit the Valuysky, Shebekinsky and Grayvoronsky districts overnight.",
+     {"Valuysky District", "Shebekinsky District", "Grayvoronsky District"}),
+    ("Russian forces shelled the communities of Khotin, Yunakivka and Krasnopillia.",
+     {"Khotinska hromada", "Yunakivska hromada", "Krasnopilska hromada"}),
+    ("Russian forces shelled the Krasnopil and Bilopil communities.",
+     {"Krasnopilska hromada", "Bilopilska hromada"}),
+]
+
+
+@pytest.mark.parametrize("text, expected", COORDINATED)
+def test_adjectives_sharing_a_head_noun_are_one_place_each(pipeline, gaz, text, expected):
+    got = set(places(pipeline, text))
+    if not text.isascii():
+        assert got == expected
+        return
+    # in English a hromada may also be given as its centre, which is where it is mapped
+    centres = [c.place for n in expected for c in gaz.lookup(n, fuzzy=False, limit=50)]
+    res = pipeline.process(report(text))
+    assert len({i.place.geonameid for i in res.incidents}) == len(expected)
+    for i in res.incidents:
+        assert any(haversine_km(i.place.lat, i.place.lon, c.lat, c.lon) < 2 for c in centres)
+
+
+LISTS = [
+    ("Shelling was reported in Krasnopillia, Bilopillia, Yunakivka and Khotin.",
+     {"Krasnopillya", "Bilopillia", "Yunakivka", "Khotin"}),
+    ("Обстріляли Липці, Вовчанськ, Куп'янськ та Золочів.", {"Lyptsi", "Vovchansk", "Kupyansk", "Zolochiv"}),
+    ("Под обстрел попали Глотово, Козинка и Тёткино.", {"Glotovo", "Kozinka", "Tëtkino"}),
+]
+
+
+@pytest.mark.parametrize("text, expected", LISTS)
+def test_a_list_of_places_is_not_a_chain_of_qualifiers(pipeline, text, expected):
+    assert expected <= set(places(pipeline, text))
+
+
+def test_a_list_ending_in_its_oblast_keeps_every_item(pipeline):
+    got = places(pipeline, "Shelling was reported in Krasnopillia, Bilopillia and Khotin, Sumy Oblast.")
+    assert set(got) == {"Krasnopillya", "Bilopillia", "Khotin"}
+
+
+def test_a_region_after_a_place_still_qualifies_it(pipeline):
+    got = resolved(pipeline, "Shelling hit Hrakove, Kharkiv Oblast.")
+    assert got["Hrakove"] == "Hrakove"
+    assert places(pipeline, "Shelling hit Hrakove, Kharkiv Oblast.") == ["Hrakove"]
+
+
+def test_a_hromada_adjective_alone_is_the_hromada_in_a_report_about_hromadas(pipeline):
+    text = ("За добу обстріляли 3 громади області.\n"
+            "Хотінська: мінометний обстріл, 5 вибухів.\n"
+            "Юнаківська: удар КАБом.")
+    assert set(places(pipeline, text)) == {"Khotinska hromada", "Yunakivska hromada"}
+
+
+def test_a_hromada_adjective_alone_means_nothing_elsewhere(pipeline):
+    assert places(pipeline, "Хотінська: мінометний обстріл, 5 вибухів.") == []
+
+
+def test_items_of_a_list_under_a_heading_take_its_event(pipeline):
+    text = "Під ударами ворога були населені пункти таких громад:\n  • Хотінська\n  • Білопільська\n"
+    res = pipeline.process(report(text))
+    got = {i.place.name: i.event_type for i in res.incidents}
+    assert got == {"Khotinska hromada": "shelling", "Bilopilska hromada": "shelling"}
+
+
+@pytest.mark.parametrize("text, word", [
+    ("The villages near the border were shelled again.", "The villages"),
+    ("Obstrel v rayone Kabo.", "Kabo"),
+])
+def test_a_far_away_place_needs_strong_evidence(pipeline, text, word):
+    res = pipeline.process(report(text))
+    assert all(r.mention.text != word for r in res.resolved)
+    assert any(m.text == word and "km from the theatre" in m.reason for m in res.rejected)
+
+
+def test_a_far_away_place_the_report_places_is_kept(pipeline):
+    got = resolved(pipeline, "The delegation flew from Kyiv to Washington, United States, for talks.")
+    assert got.get("Washington") == "Washington"
+
+
+@pytest.mark.parametrize("text", ["Сумська ОВА повідомила про обстріли.", "Sumy OVA reported shelling.",
+                                  "The Chernihiv RMA said two people were hurt."])
+def test_military_administrations_are_not_places(pipeline, text):
+    assert places(pipeline, text) == []
