@@ -18,7 +18,7 @@ import re
 import tomllib
 from bisect import bisect_left
 from itertools import accumulate, compress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import NamedTuple
 from importlib.resources import files
@@ -284,6 +284,18 @@ def mask(text: str) -> tuple[str, list[tuple[int, int, str]]]:
         pos = b
     parts.append(text[pos:])
     return "".join(parts), spans
+
+
+def _people_everywhere(mentions: list[Mention]) -> list[Mention]:
+    """A name the report shows to be a person's (after a title, a given name, an official's
+    surname) is that person wherever else the report uses it: "Governor Chaus said ... Chaus
+    added" (a village Chaus exists)."""
+    people = {m.key: m.reason for m in mentions if m.role == "rejected" and " " not in m.key
+              and (m.reason.startswith("a person") or m.reason.startswith("an official"))}
+    if not people:
+        return mentions
+    return [replace(m, role="rejected", reason=f"a person named so elsewhere in the report ({people[m.key]})")
+            if m.role == "place" and m.key in people else m for m in mentions]
 
 
 def segments(text: str, size: int) -> list[tuple[int, int]]:
@@ -560,6 +572,7 @@ class Recognizer:
         return Coordination.load()
 
     FUZZY_MIN_SCORE = 0.8
+    FUZZY_CUTOFF = 85.0  # rapidfuzz ratio: "Popsana" is 86 from Popasna
 
     def _fuzzy(self, tk: Tokens, heads, lo: int, hi: int, spans: list[tuple[int, int, str]],
                reasons: dict[str, str]) -> list[tuple[int, int, str]]:
@@ -605,7 +618,7 @@ class Recognizer:
         from gazetteer import fold_name
 
         # only names that could be accepted are searched: a misspelling far away is no answer
-        cands = self.gaz.lookup(phrase, limit=1, fuzzy_cutoff=88.0, fuzzy_scope=FUZZY_SCOPE)
+        cands = self.gaz.lookup(phrase, limit=1, fuzzy_cutoff=self.FUZZY_CUTOFF, fuzzy_scope=FUZZY_SCOPE)
         hit = None
         if cands and cands[0].match == "fuzzy" and cands[0].score >= self.FUZZY_MIN_SCORE * 0.9:
             hit = (fold_name(cands[0].matched_name), cands[0].matched_name)
@@ -665,6 +678,16 @@ class Recognizer:
         name = self._org_at(tk, lo, hi, i, j)
         if name:
             return "rejected", f"organisation or media name: {name}"
+        if i == j and lower[i] in lex.officials:
+            return "rejected", f"an official's surname: {surface}"
+        if i == j and lower[i] in lex.not_places:
+            return "rejected", f"a weapon, medium or unit, not a place: {surface}"
+        end = j  # "the Siverskyi Donets River": the river's name runs to the word "River"
+        while end + 1 < hi and caps[end + 1] and tk.spaced(end) and lower[end + 1] not in lex.water_after:
+            end += 1
+        water = lex.before("water_before", tk, i, lo) or lex.after("water_after", tk, end, hi)
+        if water:
+            return "rejected", f"a river or water body ({water}): it names a line, not a place"
         nxt = j + 1 if j + 1 < hi else None
         if nxt is not None and caps[nxt] and lower[nxt] in lex.org_suffixes and not tk.possessive[j]:
             return "rejected", f"part of an organisation name: {surface} {words[nxt]}"
@@ -744,7 +767,7 @@ class Recognizer:
         boiler: set[int] = set()
         for a, b in segments(masked, self.SEGMENT_CHARS):
             self._recognize_piece(text, masked, a, b, sents, mentions, boiler)
-        return Recognition(masked, tuple(sents), tuple(mentions), tuple(mspans), frozenset(boiler))
+        return Recognition(masked, tuple(sents), tuple(_people_everywhere(mentions)), tuple(mspans), frozenset(boiler))
 
     def _recognize_piece(self, text: str, full: str, offset: int, stop: int, all_sents: list,
                          mentions: list[Mention], boiler: set[int]) -> None:

@@ -113,3 +113,53 @@ def test_a_far_away_place_the_report_places_is_kept(pipeline):
                                   "The Chernihiv RMA said two people were hurt."])
 def test_military_administrations_are_not_places(pipeline, text):
     assert places(pipeline, text) == []
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Гладков: за прошедшие сутки обстрелу подверглось село Козинка.", "Гладков"),
+    ("Governor Chaus said the shelling lasted an hour.", "Chaus"),
+    ("За словами Чауса, обстріл тривав годину.", "Чауса"),
+    ("Старовойт: в Глушково поврежден дом.", "Старовойт"),
+])
+def test_officials_are_not_places(pipeline, text, word):
+    res = pipeline.process(report(text))
+    assert all(r.mention.text != word for r in res.resolved)
+
+
+def test_a_name_shown_to_be_a_persons_is_a_person_throughout(pipeline):
+    text = "Governor Ivan Kozinka said two drones fell. Kozinka added that nobody was hurt."
+    res = pipeline.process(report(text))
+    assert [m.reason.startswith("a person") for m in res.recognition.mentions if m.text == "Kozinka"] == [True, True]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Удар КАБом по Краснопіллю.", "КАБом"),
+    ("Враг применил Тюльпан по Козинке.", "Тюльпан"),
+    ("An Iskander hit Kharkiv overnight.", "Iskander"),
+    ("Baza reported shelling of Shebekino.", "Baza"),
+    ("Shahed drones hit Sumy.", "Shahed"),
+])
+def test_weapons_and_media_are_not_places(pipeline, text, word):
+    res = pipeline.process(report(text))
+    rejected = {m.text: m.reason for m in res.recognition.mentions if m.role == "rejected"}
+    assert all(r.mention.text != word for r in res.resolved)
+    assert word not in rejected or "not a place" in rejected[word]
+
+
+@pytest.mark.parametrize("text, river, place", [
+    ("Shelling near the Siverskyi Donets River in Pryvillia.", "Siverskyi", "Pryvillia"),
+    ("Обстріл біля річки Псел у Краснопіллі.", "Псел", "Krasnopillya"),
+    ("Дрон упал у реки Сейм возле Глушково.", "Сейм", "Glushkovo"),
+])
+def test_a_river_is_a_line_and_the_settlement_on_it_the_place(pipeline, text, river, place):
+    res = pipeline.process(report(text))
+    assert all(r.mention.text != river for r in res.resolved)
+    assert place in {i.place.name for i in res.incidents}
+
+
+@pytest.mark.parametrize("text, place", [("Shelling in Popsana today.", "Popasna"),
+                                         ("Explosions near Vovchnsk overnight.", "Vovchansk")])
+def test_a_misspelling_after_a_place_cue_is_found_with_lower_confidence(pipeline, text, place):
+    res = pipeline.process(report(text))
+    (inc,) = res.incidents
+    assert inc.place.name == place and inc.confidence < 0.9
