@@ -19,7 +19,7 @@ from .records import Mention, Resolved
 from .recognize import Recognition
 from .theatre import FUZZY_MIN_PRIOR, theatre_prior
 
-_QUALIFIER_GAP_RE = re.compile(r"^\s*(?:,|\(|–|-|—|in|of|in the|,\s*in)?\s*(?:the\s+)?$", re.I)
+_QUALIFIER_GAP_RE = re.compile(r"^\s*(?:,|\(|–|-|—|in|of|in the|,\s*in|в|во|у|на|,\s*в|,\s*у)?\s*(?:the\s+)?$", re.I)
 UNKNOWN_POPULATION = 300
 BIG_TOWN = 100_000
 PRECISION = {"settlement": 1, "community": 2, "district": 2, "region": 3, "country": 3}
@@ -119,10 +119,12 @@ class Resolver:
         mentions = rec.accepted
         slots = [_Slot(m, self._candidates(m), []) for m in mentions]
         for run in _runs(slots, rec.text):
-            if (len(run) == 2 and _QUALIFIER_GAP_RE.match(rec.text[run[0].mention.end:run[1].mention.start])
-                    and _could_qualify(run[0], run[1])):
-                # a qualifier right after a mention: "Malaya Rohan, Kharkiv", "Zhecha, Bryansk Oblast"
-                run[0].context = [p for p, _ in run[1].cands]
+            if all(_QUALIFIER_GAP_RE.match(rec.text[a.mention.end:b.mention.start]) and _could_qualify(a, b)
+                   for a, b in zip(run, run[1:])):
+                # each names where the one before it is: "Malaya Rohan, Kharkiv", "Zhecha, Bryansk
+                # Oblast", "Gaivoron District, Belgorod Oblast, Russia", "Semenivka in Ukraine"
+                for a, b in zip(run, run[1:]):
+                    a.context = [p for p, _ in b.cands]
             elif len(run) > 2 and _is_region(run[-1]) and all(_could_qualify(s, run[-1]) for s in run[:-1]):
                 # a list ending in a region above its items: "Krasnopillia, Bilopillia and Khotin, Sumy Oblast"
                 for s in run[:-1]:
@@ -312,8 +314,9 @@ def _runs(slots: list[_Slot], text: str) -> list[list[_Slot]]:
     runs: list[list[_Slot]] = []
     for s in slots:
         prev = runs[-1][-1] if runs else None
+        gap = text[prev.mention.end:s.mention.start] if prev is not None else ""
         if (prev is not None and prev.mention.sentence == s.mention.sentence
-                and _LIST_GAP_RE.match(text[prev.mention.end:s.mention.start])):
+                and (_LIST_GAP_RE.match(gap) or _QUALIFIER_GAP_RE.match(gap))):
             runs[-1].append(s)
         else:
             runs.append([s])

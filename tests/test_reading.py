@@ -163,3 +163,20 @@ def test_a_misspelling_after_a_place_cue_is_found_with_lower_confidence(pipeline
     res = pipeline.process(report(text))
     (inc,) = res.incidents
     assert inc.place.name == place and inc.confidence < 0.9
+
+
+@pytest.mark.parametrize("text, place, country", [
+    ("Обстрел Семёновки в Украине.", "Semenivka", "UA"),
+    ("Обстріл Семенівки в Україні.", "Semenivka", "UA"),
+    ("Semenivka in Ukraine was shelled.", "Semenivka", "UA"),
+    ("Shelling in Gaivoron City District, Belgorod Oblast, Russia.", "Grayvoronsky District", "RU"),
+])
+def test_a_following_region_or_country_constrains_the_place(pipeline, text, place, country):
+    res = pipeline.process(report(text))
+    (inc,) = [i for i in res.incidents if i.kind == "incident"]
+    assert (inc.place.name, inc.place.country_code) == (place, country)
+
+
+def test_a_chain_of_qualifiers_leaves_one_place(pipeline):
+    res = pipeline.process(report("Drones hit Kozinka, Grayvoronsky District, Belgorod Oblast, Russia."))
+    assert [r.mention.role for r in res.resolved] == ["place", "qualifier", "qualifier", "qualifier"]
