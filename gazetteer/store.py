@@ -175,6 +175,17 @@ def write_store(path: Path, places: Iterable, *, sources: list[str], common_keys
             os.unlink(tmp)
 
 
+def settlement_counts(path: str | os.PathLike) -> dict[tuple[str, str], int]:
+    """Settlements by (country, admin-1) in Ukraine, Russia and Belarus of a gazetteer file of
+    any schema version (a rebuild compares itself with the file it replaces)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    try:
+        return {(cc, a1): n for cc, a1, n in con.execute(
+            "SELECT cc, a1, count(*) FROM places WHERE cc IN ('UA','RU','BY') AND fclass='P' GROUP BY cc, a1")}
+    finally:
+        con.close()
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -422,8 +433,7 @@ class Gazetteer:
 
     def settlement_counts(self) -> dict[tuple[str, str], int]:
         """Settlements by (country, admin-1) in Ukraine, Russia and Belarus."""
-        return {(cc, a1): n for cc, a1, n in self._con.execute(
-            "SELECT cc, a1, count(*) FROM places WHERE cc IN ('UA','RU','BY') AND fclass='P' GROUP BY cc, a1")}
+        return settlement_counts(self.path)
 
     def stats(self) -> dict:
         """Counts for 'gazetteer info': places by country and by admin-1 of the region."""

@@ -399,3 +399,16 @@ def test_the_geocoder_guesses_misspellings_only_near_home(gaz):
 
     loc = LocalGeocoder(gaz).geocode("Popasana")
     assert loc.raw["name"] == "Popasna" and loc.raw["match"] == "fuzzy"
+
+
+def test_a_rebuild_that_loses_border_settlements_is_refused(tmp_path):
+    from gazetteer.build import build_from_files
+    from gazetteer.build.builder import check_border_oblasts
+
+    dump = tmp_path / "UA.txt"
+    dump.write_text("\n".join("\t".join(r) for r in DUMP) + "\n", encoding="utf-8")
+    old = tmp_path / "old.gaz"
+    build_from_files(old, dumps=[dump])  # two settlements in Kharkiv Oblast (UA.07)
+    assert check_border_oblasts({("UA", "07", "settlement"): 2}, old) == []
+    (lost,) = check_border_oblasts({("UA", "07", "settlement"): 1}, old)
+    assert lost.startswith("UA.07: 2 settlements before, 1 now")
