@@ -231,11 +231,15 @@ def parse_json(text: str, *, stem: str, path: str, default_date: dt.date | None)
     return _collect(enumerate(data, 1), stem=stem, path=path, default_date=default_date, channel=channel)
 
 
-def iter_jsonl(text: str, *, stem: str, path: str, default_date: dt.date | None) -> Iterator[Report | RowError]:
-    """A JSONL collection's reports and bad rows, in line order, one line at a time. Rows end
-    at "\n" only (JSON Lines): U+2028, U+0085 and other line breaks str.splitlines() knows may
-    stand raw inside a JSON string."""
-    for n, line in enumerate(text.split("\n"), 1):
+def iter_jsonl(text: str | Iterable[str], *, stem: str, path: str,
+               default_date: dt.date | None) -> Iterator[Report | RowError]:
+    """A JSONL collection's reports and bad rows, in line order, one line at a time. ``text``
+    is the whole text or its lines. Rows end at "\n" only (JSON Lines): U+2028, U+0085 and other
+    line breaks str.splitlines() knows may stand raw inside a JSON string."""
+    for n, line in enumerate(text.split("\n") if isinstance(text, str) else text, 1):
+        if isinstance(line, RowError):
+            yield line
+            continue
         if not line.strip():
             continue
         try:
@@ -327,13 +331,43 @@ def read_rows(path: str | Path, *, default_date: dt.date | None = None,
         yield from res.errors
         yield from res.reports
         return
-    p, text, warnings = _load(path, max_bytes)
+    p = Path(path)
     rows = 0
-    for item in iter_jsonl(text, stem=slug_id(p), path=str(p), default_date=default_date):
+    for item in iter_jsonl(_jsonl_lines(p, max_bytes), stem=slug_id(p), path=str(p), default_date=default_date):
         rows += 1
-        yield replace(item, warnings=item.warnings + tuple(warnings)) if warnings and isinstance(item, Report) else item
+        yield item
     if not rows:
         raise InputError(f"{p}: no reports in the collection")
+
+
+def _jsonl_lines(p: Path, max_row_bytes: int) -> Iterator[str | RowError]:
+    """A JSONL feed's lines, read from the file as they are asked for: a feed of any size is
+    read in bounded memory, and ``--max-bytes`` limits each row, not the feed. JSON is UTF-8
+    (RFC 8259); a row that is not is that row's error."""
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory (use 'mapper batch' for folders)")
+    try:
+        fh = open(p, "rb")
+    except OSError as e:
+        raise InputError(f"{p}: cannot read ({e.strerror})") from None
+    with fh:
+        head = fh.read(8192)
+        if not head.strip():
+            raise InputError(f"{p}: empty file")
+        if b"\x00" in head:
+            raise InputError(f"{p}: binary file (NUL bytes), not a report")
+        fh.seek(0)
+        for n, raw in enumerate(fh, 1):  # a binary file's lines end at b"\n" only
+            if len(raw) > max_row_bytes:
+                yield RowError(str(p), n, f"row {n}: {len(raw) / 1e6:.1f} MB is over the "
+                                          f"{max_row_bytes / 1e6:.0f} MB limit (--max-bytes)")
+                continue
+            try:
+                yield raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError:
+                yield RowError(str(p), n, f"row {n}: not UTF-8")
 
 
 def content_hash(report: Report) -> str:

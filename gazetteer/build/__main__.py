@@ -1,0 +1,5 @@
+"""``python -m gazetteer.build``: rebuild the shipped default gazetteer."""
+
+from .builder import main
+
+raise SystemExit(main())
