@@ -1,7 +1,7 @@
 """Bounds on hostile sizes: peak memory and output size of one huge report, output size of one
-sentence naming hundreds of villages, and the write time of a 20,000-incident map.
+sentence naming hundreds of villages, and the peak memory of a large batch's combined map.
 
-    python benchmarks/bench_bounds.py [--mb 50]
+    python benchmarks/bench_bounds.py [--mb 50] [--batch 20000]
 
 Each figure is from a separate `mapper` process (peak RSS read by /usr/bin/time -v or
 getrusage of the child), so imports and the gazetteer count as a user sees them.
@@ -37,6 +37,7 @@ def run(args: list[str]) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=50.0, help="size of the huge report")
+    ap.add_argument("--batch", type=int, default=20_000, help="reports in the batch whose map is written")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
@@ -71,6 +72,17 @@ def main() -> None:
         out = (t / "dense" / "dense.geojson").stat().st_size
         print(f"{len(sentence.encode()) / 1e3:.1f} KB sentence naming {len(picked)} villages: {secs:.1f} s, "
               f"GeoJSON {out / 1e6:.2f} MB")
+
+        # a batch's combined map: every incident of a large feed in one page
+        feed = t / "feed.jsonl"
+        corpus.write_jsonl(feed, a.batch)
+        secs, peak = run(["batch", str(feed), "-o", str(t / "batch"), "-f", "html,geojson", "-j", "2", "--no-cache"])
+        import json
+
+        summary = json.loads((t / "batch" / "summary.json").read_text())
+        size = (t / "batch" / "map.html").stat().st_size
+        print(f"batch of {a.batch:,} reports ({summary['incidents']:,} incidents) with its map: {secs:.0f} s, "
+              f"peak RSS {peak:.0f} MB, map {size / 1e6:.0f} MB")
 
 
 if __name__ == "__main__":

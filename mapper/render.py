@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from importlib.resources import files
@@ -24,7 +25,7 @@ from importlib.resources import files
 from .border import boundaries_geojson, round_coords
 from .events import labels
 from .export import dumps
-from .fileio import write_text
+from .fileio import atomic_path
 from .records import Incident
 
 # Colour-blind-safe-ish palette (Okabe–Ito plus greys), one colour per event type.
@@ -58,9 +59,9 @@ def _esc(s: object) -> str:
 
 class Slots:
     """Data kept out of the template engine. :meth:`put` returns a token of ASCII letters and
-    digits that no template syntax can contain, to place where the data goes; :meth:`fill`
-    puts the data in after rendering, in one left-to-right pass, so a value that happens to
-    contain a token is not filled again."""
+    digits that no template syntax can contain, to place where the data goes; :meth:`write`
+    writes the rendered page with the data in the tokens' place, in one left-to-right pass, so
+    a value that happens to contain a token is written as it is."""
 
     def __init__(self) -> None:
         import secrets
@@ -69,13 +70,24 @@ class Slots:
         self._tag = "imslot" + secrets.token_hex(8)  # not guessable by a report's author
         self._re = re.compile(self._tag + r"x(\d+)x")
 
-    def put(self, value: str) -> str:
+    def put(self, value: str | Callable[[], Iterable[str]]) -> str:
         self._values.append(value)
         return f"{self._tag}x{len(self._values) - 1}x"
 
-    def fill(self, page: str) -> str:
-        values = self._values
-        return self._re.sub(lambda m: values[int(m.group(1))], page)
+    def write(self, page: str, out) -> None:
+        """Write ``page`` to the text stream ``out`` with every token replaced by its value; a
+        callable value gives the pieces to write (a large value is never joined in memory)."""
+        pos = 0
+        for m in self._re.finditer(page):
+            out.write(page[pos:m.start()])
+            value = self._values[int(m.group(1))]
+            if callable(value):
+                for piece in value():
+                    out.write(piece)
+            else:
+                out.write(value)
+            pos = m.end()
+        out.write(page[pos:])
 
 
 def _highlight(sentence: str, mentions: Iterable[str]) -> str:
@@ -130,38 +142,71 @@ def _ms(d: dt.date) -> int:
     return int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc).timestamp() * 1000)
 
 
-def map_features(incidents: list[Incident]) -> tuple[dict[str, list[dict]], tuple[int, int] | None]:
-    """Features for the page, grouped by event type: only what the page needs, pre-escaped.
-
-    ``s``/``e`` are the incident's first day and the day after its last, in ms; undated incidents
-    span the whole period so that no time window hides them.
-    """
+def time_span(incidents: Iterable[Incident]) -> tuple[int, int] | None:
+    """The first day and the day after the last of the dated incidents, in ms (None if none)."""
     dated = [i for i in incidents if i.date]
-    span = (min(_ms(i.date) for i in dated), max(_ms(i.date_end or i.date) for i in dated) + _DAY_MS) if dated else None
-    groups: dict[str, list[dict]] = {}
-    for i in incidents:
-        if i.date:
-            start, end = _ms(i.date), _ms(i.date_end or i.date) + _DAY_MS
-        elif span:
-            start, end = span
-        else:
-            start, end = 0, _DAY_MS
-        props = {
-            "t": i.event_type, "c": EVENT_COLOURS.get(i.event_type, "#777"),
-            "r": round(5 + 6 * i.confidence, 1), "m": PRECISION_RADIUS_M.get(i.precision, 0),
-            "precision": i.precision, "s": start, "e": end,
-            "src": "; ".join(i.sources) or i.source,
-            "name": i.place.name,  # shown with textContent only
-            "search": f"{i.place.name} {i.place.cyrillic_name}".lower(),
-            "popup": popup_html(i),
-            "tip": _esc(f"{i.place.name} · {labels().get(i.event_type, 'mention')} · {i.date or 'date unknown'}"),
-            "id": i.incident_id,
-        }
-        groups.setdefault(i.event_type, []).append({
-            "type": "Feature", "properties": props,
-            "geometry": {"type": "Point", "coordinates": [round(i.place.lon, 5), round(i.place.lat, 5)]},
-        })
-    return groups, span
+    if not dated:
+        return None
+    return min(_ms(i.date) for i in dated), max(_ms(i.date_end or i.date) for i in dated) + _DAY_MS
+
+
+def map_feature(i: Incident, span: tuple[int, int] | None, poly: dict[str, int] | None = None) -> dict:
+    """An incident as the page needs it, pre-escaped. ``s``/``e`` are its first day and the
+    day after its last, in ms; an undated incident spans the whole period so that no time
+    window hides it. ``poly``: region outline index by folded name (``--regions``)."""
+    if i.date:
+        start, end = _ms(i.date), _ms(i.date_end or i.date) + _DAY_MS
+    elif span:
+        start, end = span
+    else:
+        start, end = 0, _DAY_MS
+    props = {
+        "t": i.event_type, "c": EVENT_COLOURS.get(i.event_type, "#777"),
+        "r": round(5 + 6 * i.confidence, 1), "m": PRECISION_RADIUS_M.get(i.precision, 0),
+        "precision": i.precision, "s": start, "e": end,
+        "src": "; ".join(i.sources) or i.source,
+        "name": i.place.name,  # shown with textContent only
+        "search": f"{i.place.name} {i.place.cyrillic_name}".lower(),
+        "popup": popup_html(i),
+        "tip": _esc(f"{i.place.name} · {labels().get(i.event_type, 'mention')} · {i.date or 'date unknown'}"),
+        "id": i.incident_id,
+    }
+    if poly and i.precision in ("region", "district"):
+        from gazetteer import fold_name
+
+        k = poly.get(fold_name(i.place.name))
+        if k is not None:
+            props["poly"] = k
+    return {"type": "Feature", "properties": props,
+            "geometry": {"type": "Point", "coordinates": [round(i.place.lon, 5), round(i.place.lat, 5)]}}
+
+
+_BATCH = 2000  # features serialised at a time: the page is written in pieces, never held whole
+
+
+def _layer_specs(buckets: list[tuple[str, list[Incident]]], span, poly) -> Iterator[str]:
+    """The incident layers as the JavaScript array map.js builds them from, in pieces: per
+    event type its name, colour and FeatureCollection as a JSON string (V8 parses a string with
+    JSON.parse several times faster than the same data as an object literal). Each piece is
+    escaped for a <script>, so no report text can end it."""
+    lab = labels()
+    yield "["
+    for n, (etype, incs) in enumerate(buckets):
+        name = (f'<span style="color:{EVENT_COLOURS.get(etype, "#777")}">●</span> '
+                f'{_esc(lab.get(etype, "Place mentioned (no event)"))} ({len(incs)})')
+        yield ("," if n else "") + _js_json({"name": name, "colour": EVENT_COLOURS.get(etype, "#777")})[:-1] + ',"data":"'
+        yield _js_string_part('{"type":"FeatureCollection","features":[')
+        for k in range(0, len(incs), _BATCH):
+            part = dumps([map_feature(i, span, poly) for i in incs[k:k + _BATCH]])[1:-1]
+            yield _js_string_part(("," if k else "") + part)
+        yield _js_string_part("]}") + '"}'
+    yield "]"
+
+
+def _js_string_part(text: str) -> str:
+    """``text`` escaped as the inside of a JSON string literal in a <script> (pieces of one
+    string can be escaped one by one: escaping is per character)."""
+    return _js_json(text)[1:-1]
 
 
 def _js_json(value) -> str:
@@ -312,10 +357,12 @@ def load_regions(path: str | os.PathLike) -> list[dict]:
         raise InputError(f"{path}: not a GeoJSON file of named polygons ({e})") from None
 
 
-def render_html(incidents: list[Incident], *, title: str = "Incidents", offline: bool = False,
-                as_of: str | None = None, regions: list[dict] | None = None, cluster: bool | None = None) -> str:
-    """The map page as a string. ``regions`` (from :func:`load_regions`) are drawn as outlines,
-    and region-level incidents whose region they name take its shape instead of a circle."""
+def _render(incidents: list[Incident], *, out, title: str = "Incidents", offline: bool = False,
+            as_of: str | None = None, regions: list[dict] | None = None, cluster: bool | None = None) -> None:
+    """Write the map page to the text stream ``out``. ``regions`` (from :func:`load_regions`) are
+    drawn as outlines, and region-level incidents whose region they name take its shape
+    instead of a circle."""
+    poly = None
     import folium
     from folium.plugins import Fullscreen, HeatMap, MeasureControl, MiniMap, MousePosition
 
@@ -344,7 +391,10 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
                    tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
     folium.GeoJson(border, name="Russia–Ukraine state border",
                    style_function=lambda f: {"color": "#c0392b", "weight": 3.5, "dashArray": "8 4", "opacity": 0.9}).add_to(m)
-    groups, span = map_features(incidents)
+    span = time_span(incidents)
+    buckets: dict[str, list[Incident]] = {}
+    for i in incidents:
+        buckets.setdefault(i.event_type, []).append(i)
     n_areas = sum(1 for i in incidents if i.precision != "settlement")
     n_points = len(incidents) - n_areas
     if cluster is None:
@@ -359,30 +409,14 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
     if regions:
         from gazetteer import fold_name
 
-        index = {fold_name(r["name"]): k for k, r in enumerate(regions)}
-        for feats in groups.values():
-            for f in feats:
-                if f["properties"]["precision"] in ("region", "district"):
-                    k = index.get(fold_name(f["properties"]["name"]))
-                    if k is not None:
-                        f["properties"]["poly"] = k
+        poly = {fold_name(r["name"]): k for k, r in enumerate(regions)}
         _script("IM.polys = %s;" % slots.put(_js_json([r["geometry"] for r in regions]))).add_to(m)
         folium.GeoJson({"type": "FeatureCollection", "features": [
                            {"type": "Feature", "properties": {"name": _esc(r["name"])}, "geometry": r["geometry"]} for r in regions]},
                        name="Region outlines",
                        style_function=lambda f: {"color": "#555", "weight": 0.8, "fillOpacity": 0, "opacity": 0.7},
                        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
-    lab = labels()
-    # incident layers are created by map.js from JSON strings: V8 parses a JSON.parse() string
-    # several times faster than the same data as a JavaScript object literal
-    order = sorted(groups.items(), key=lambda kv: -len(kv[1]))
-    layer_specs = [
-        {"name": f'<span style="color:{EVENT_COLOURS.get(etype, "#777")}">●</span> '
-                 f'{_esc(lab.get(etype, "Place mentioned (no event)"))} ({len(feats)})',
-         "colour": EVENT_COLOURS.get(etype, "#777"),
-         "data": dumps({"type": "FeatureCollection", "features": feats})}
-        for etype, feats in order
-    ]
+    order = sorted(buckets.items(), key=lambda kv: -len(kv[1]))
     if incidents:
         HeatMap([[i.place.lat, i.place.lon, max(0.2, i.confidence)] for i in incidents if i.kind == "incident"],
                 name="Heat map", show=False, radius=18).add_to(m)
@@ -391,17 +425,18 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
         MiniMap(toggle_display=True).add_to(m)
     MeasureControl(primary_length_unit="kilometers").add_to(m)
     MousePosition(position="bottomright", separator=" , ", num_digits=4, prefix="lat , lon:", empty_string="").add_to(m)
-    control = folium.LayerControl(collapsed=len(groups) > 8)
+    control = folium.LayerControl(collapsed=len(buckets) > 8)
     control.add_to(m)
     place_labels = {}
     for i in incidents:
         if i.precision == "settlement":
             place_labels[i.place.geonameid] = [round(i.place.lat, 5), round(i.place.lon, 5), _esc(i.place.name)]
     cfg = {"span": list(span) if span else None,
-           "sources": sorted({f["properties"]["src"] for fs in groups.values() for f in fs}),
+           "sources": sorted({"; ".join(i.sources) or i.source for i in incidents}),
            "labels": list(place_labels.values()) if len(place_labels) <= MAX_LABELS else []}
     _script(f"IM.init(Object.assign({slots.put(_js_json(cfg))}, {{map: {m.get_name()}, control: {control.get_name()}, "
-            f"groups: IM.build({m.get_name()}, {control.get_name()}, {slots.put(_js_json(layer_specs))})}}));").add_to(m)
+            f"groups: IM.build({m.get_name()}, {control.get_name()}, "
+            f"{slots.put(lambda: _layer_specs(order, span, poly))})}}));").add_to(m)
     pts = [(i.place.lat, i.place.lon) for i in incidents]
     if pts:
         lat0, lat1 = min(p[0] for p in pts), max(p[0] for p in pts)
@@ -417,11 +452,22 @@ def render_html(incidents: list[Incident], *, title: str = "Incidents", offline:
     page = stable_ids(m.get_root().render())  # folium's ids are renumbered before any data is in
     if offline:
         page = inline_assets(page)
-    return slots.fill(page)
+    slots.write(page, out)
+
+
+def render_html(incidents: list[Incident], **kw) -> str:
+    """The map page as a string (:func:`write_map` writes it to a file in pieces)."""
+    buf = io.StringIO()
+    _render(incidents, out=buf, **kw)
+    return buf.getvalue()
 
 
 def write_map(path: str | os.PathLike, incidents: list[Incident], **kw) -> Path:
-    return write_text(path, render_html(incidents, **kw))
+    """Write the map page: the incident data is serialised and written in pieces, so a map of
+    hundreds of thousands of incidents is never held in memory as one string."""
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        _render(incidents, out=fh, **kw)
+    return Path(path)
 
 
-__all__ = ["EVENT_COLOURS", "inline_assets", "map_features", "popup_html", "render_html", "write_map"]
+__all__ = ["EVENT_COLOURS", "inline_assets", "map_feature", "popup_html", "render_html", "time_span", "write_map"]
