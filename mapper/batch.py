@@ -229,6 +229,42 @@ def process_reports(reports: list, gazetteer_path: str, cache: tuple[str, str] |
         out.append((incs, False, None))
     if store and warnings is not None:
         warnings.extend(store.warnings)
+    return _with_feed_context(reports, out, gazetteer_path)
+
+
+FEED_DAYS = 3  # reports this many days apart or nearer are "of the same days"
+AMBIGUOUS_BELOW = 0.75  # an incident's confidence under which its namesakes were close
+
+
+def _with_feed_context(reports: list, results: list[tuple[list[Incident], bool, str | None]],
+                       gazetteer_path: str) -> list[tuple[list[Incident], bool, str | None]]:
+    """A feed's reports of the same days usually speak of the same oblasts: a report whose
+    place had a close namesake ("strikes in Zolotarivka", Luhansk's or Donetsk's?) is resolved
+    again with the oblasts that the chunk's other reports of those days name confidently as a
+    tie-breaker. The chunk (64 reports in input order) is the feed window; a single ``render``
+    never does this. The cache keeps the results made without the context, so a cached report
+    is looked at again in its new chunk."""
+    confident: list[tuple[int, object, tuple[str, str]]] = []  # (report, its date, oblast)
+    for k, (rep, (incs, _, err)) in enumerate(zip(reports, results)):
+        if err or rep.date is None:
+            continue
+        for i in incs:
+            if i.kind == "incident" and i.precision == "settlement" and i.confidence >= 0.8:
+                confident.append((k, rep.date, (i.place.country_code, i.place.admin1_code)))
+    if not confident:
+        return results
+    out = list(results)
+    for k, (rep, (incs, cached, err)) in enumerate(zip(reports, results)):
+        if err or rep.date is None or not any(i.confidence < AMBIGUOUS_BELOW and i.precision == "settlement"
+                                              for i in incs):
+            continue
+        feed = frozenset(a1 for j, day, a1 in confident
+                         if j != k and abs((day - rep.date).days) <= FEED_DAYS)
+        if feed:
+            try:
+                out[k] = (list(_pipeline(gazetteer_path).process(rep, feed_regions=feed).incidents), cached, None)
+            except Exception as e:  # a bug must not kill the batch: that report's error
+                out[k] = ([], False, f"{rep.id}: internal error: {type(e).__name__}: {e}")
     return out
 
 

@@ -60,10 +60,12 @@ class Pipeline:
         self.recognizer = Recognizer(self.gazetteer, preload=preload)
         self.resolver = Resolver(self.gazetteer)
 
-    def process(self, report: Report) -> ReportResult:
+    def process(self, report: Report, *, feed_regions: frozenset[tuple[str, str]] = frozenset()) -> ReportResult:
+        """Recognise, resolve and make incidents of one report. ``feed_regions``: the oblasts a
+        feed's other reports of the same days name, a tie-breaker among namesakes."""
         t0 = time.perf_counter()
         rec = self.recognizer.recognize(report.text)
         rejected: list[Mention] = []
-        resolved = self.resolver.resolve(rec, rejected=rejected)
+        resolved = self.resolver.resolve(rec, rejected=rejected, feed_regions=feed_regions)
         incidents = build_incidents(report, rec, resolved)
         return ReportResult(report, rec, tuple(resolved), tuple(incidents), time.perf_counter() - t0, tuple(rejected))

@@ -113,9 +113,12 @@ class Resolver:
             self._group_cache[sig] = g
         return g
 
-    def resolve(self, rec: Recognition, *, rejected: list[Mention] | None = None) -> list[Resolved]:
+    def resolve(self, rec: Recognition, *, rejected: list[Mention] | None = None,
+                feed_regions: frozenset[tuple[str, str]] = frozenset()) -> list[Resolved]:
         """A place for every accepted mention that has a fitting one. The mentions given none
-        are appended to ``rejected``, each with its reason (for ``mapper extract``)."""
+        are appended to ``rejected``, each with its reason (for ``mapper extract``).
+        ``feed_regions``: (country, admin-1) of the places a feed's other reports of the same
+        days name, a tie-breaker among namesakes (batches only: see :mod:`mapper.batch`)."""
         mentions = rec.accepted
         slots = [_Slot(m, self._candidates(m), []) for m in mentions]
         for run in _runs(slots, rec.text):
@@ -136,7 +139,7 @@ class Resolver:
             if slot.cands:
                 g = self._group(slot)
                 groups.setdefault(id(g), (g, []))[1].append(slot)
-        self._score(list(groups.values()), slots)
+        self._score(list(groups.values()), slots, feed_regions)
         return self._results(slots, rejected if rejected is not None else [])
 
     # Up to this many candidates of ambiguous names in a report, they are scored in plain Python;
@@ -145,7 +148,8 @@ class Resolver:
     # ms, Python 4.7). Both do the same float operations in the same order.
     NUMPY_FROM = 32
 
-    def _score(self, groups: list[tuple[_Group, list[_Slot]]], slots: list[_Slot]) -> None:
+    def _score(self, groups: list[tuple[_Group, list[_Slot]]], slots: list[_Slot],
+               feed_regions: frozenset[tuple[str, str]] = frozenset()) -> None:
         """Choose a place for every slot, in rounds: each round scores every candidate against
         the places chosen in the round before (the anchors)."""
         for g, sl in groups:
@@ -156,7 +160,7 @@ class Resolver:
         if not multi:
             return
         score = self._score_arrays if sum(len(g.places) for g, _ in multi) >= self.NUMPY_FROM else self._score_lists
-        ctx = _Context.of(slots)
+        ctx = _Context.of(slots, feed_regions)
         previous = None
         for rnd in range(self.rounds + 1):
             anchors: dict[int, tuple[str, Place]] = {}
@@ -179,7 +183,7 @@ class Resolver:
                         s.scores = scored
                 break
             previous = choice
-            ctx = _Context.of(slots)
+            ctx = _Context.of(slots, feed_regions)
 
     @staticmethod
     def _score_lists(multi: list[tuple[_Group, list[_Slot]]], ctx: _Context,
@@ -188,14 +192,14 @@ class Resolver:
         the most populous, then the first. A settlement gains by being near an anchor (a place
         chosen in the round before) of another name: an anchor of its own name is no evidence."""
         sin, cos, asin, sqrt, exp = math.sin, math.cos, math.asin, math.sqrt, math.exp
-        in_a1, in_cc = ctx.admin1, ctx.countries
+        bonus, in_cc = ctx.region_bonus, ctx.countries
         scores, choice = [], []
         for g, _ in multi:
             others = [(olat, olon, cos(olat)) for k, olat, olon in points if k != g.key]
             sc = []
             for i, (s, lat, lon, settle, not_adm1, a1, cc) in enumerate(zip(
                     g.static, g.lat, g.lon, g.settlement, g.not_adm1, g.admin1, g.cc)):
-                s = s + (0.35 if a1 in in_a1 else 0.0) * not_adm1
+                s = s + bonus.get(a1, 0.0) * not_adm1
                 s += 0.1 if cc in in_cc else 0.0
                 if settle and others:
                     clat = cos(lat)
@@ -224,7 +228,7 @@ class Resolver:
         flat = [x for g in gs for x in zip(g.static, g.lat, g.lon, g.settlement, g.not_adm1, g.population)]
         static, lat, lon, settle, not_adm1, pop = (np.array(c) for c in zip(*flat))
         settle = settle.astype(bool)
-        score = static + np.array([0.35 if a in ctx.admin1 else 0.0 for g in gs for a in g.admin1]) * not_adm1
+        score = static + np.array([ctx.region_bonus.get(a, 0.0) for g in gs for a in g.admin1]) * not_adm1
         score += np.array([0.1 if c in ctx.countries else 0.0 for g in gs for c in g.cc])
         if points:
             key_ids = {k: n for n, k in enumerate(dict.fromkeys(g.key for g in gs))}
@@ -295,6 +299,8 @@ class Resolver:
         return out
 
 
+REPORT_REGION_BONUS = 0.35  # a candidate in an oblast the report names
+FEED_REGION_BONUS = 0.2  # a candidate in an oblast the feed's other reports of these days name
 THEATRE_CENTRE = (50.0, 36.5)  # near Kharkiv, between the front and the Russian border oblasts
 FAR_KM = 1000.0  # a place further than this from it needs strong evidence
 
@@ -362,23 +368,25 @@ class _Group:
 
 @dataclass
 class _Context:
-    admin1: set[tuple[str, str]]
+    region_bonus: dict[tuple[str, str], float]  # (country, admin-1) -> what a candidate there gains
     countries: set[str]
 
     @classmethod
-    def of(cls, slots: list[_Slot]) -> "_Context":
-        """The regions and countries chosen so far. Names with one candidate are chosen before
+    def of(cls, slots: list[_Slot], feed: frozenset[tuple[str, str]] = frozenset()) -> "_Context":
+        """The regions and countries chosen so far, and the oblasts the feed's other reports of
+        these days name (``feed``, a weaker hint). Names with one candidate are chosen before
         the first round, so an unambiguous "Belgorod Oblast" counts from the start."""
-        a1, cc = set(), set()
+        bonus = dict.fromkeys(feed, FEED_REGION_BONUS)
+        cc = set()
         for s in slots:
             p = s.choice
             if p is None:
                 continue
             if p.feature_code == "ADM1":
-                a1.add((p.country_code, p.admin1_code))
+                bonus[(p.country_code, p.admin1_code)] = REPORT_REGION_BONUS
             if p.feature_code == "PCLI":
                 cc.add(p.country_code)
-        return cls(a1, cc)
+        return cls(bonus, cc)
 
 
 def primary(resolved: list[Resolved]) -> Resolved | None:

@@ -126,3 +126,37 @@ def test_workers_send_features_and_the_records_stay_packed_until_asked_for(tmp_p
     assert len(fc["features"]) == res.counts()["incident"] == 12
     assert all(c.unpacked is None and c.blob for c in res.chunks)  # the GeoJSON did not need them
     assert [f["id"] for f in fc["features"]] == [i.incident_id for i in res.incidents]
+
+
+def test_a_feeds_other_reports_of_the_same_days_break_a_tie_among_namesakes(tmp_path, runner):
+    """"Shelling in Zolotarivka" alone is the Donetsk one (the likeliest); in a feed whose other
+    reports of those days are about Luhansk Oblast it is the Luhansk one. Single renders never
+    use a feed's context."""
+    from mapper.cli import cli
+
+    rows = [{"id": "a", "date": "2024-03-01", "text": "Shelling of Sievierodonetsk and Lysychansk today."},
+            {"id": "b", "date": "2024-03-02", "text": "Shelling in Zolotarivka overnight."},
+            {"id": "c", "date": "2024-03-02", "text": "Drones attacked Rubizhne and Kreminna."}]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    runner.invoke(cli, ["-q", "batch", str(feed), "-o", str(tmp_path / "out")], catch_exceptions=False)
+    fc = json.loads((tmp_path / "out" / "incidents.geojson").read_text())
+    (z,) = [f["properties"] for f in fc["features"] if f["properties"]["report_id"] == "b"]
+    assert (z["place"], z["admin1"]) == ("Zolotarivka", "Luhansk Oblast")
+    alone = tmp_path / "b.txt"
+    alone.write_text("date 2024-03-02\nShelling in Zolotarivka overnight.")
+    r = runner.invoke(cli, ["render", str(alone), "-o", "-", "-f", "geojson"], catch_exceptions=False)
+    assert json.loads(r.output)["features"][0]["properties"]["admin1"] == "Donetsk Oblast"
+
+
+def test_far_apart_reports_are_no_context(tmp_path, runner):
+    from mapper.cli import cli
+
+    rows = [{"id": "a", "date": "2024-01-01", "text": "Shelling of Sievierodonetsk and Lysychansk today."},
+            {"id": "b", "date": "2024-03-02", "text": "Shelling in Zolotarivka overnight."}]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    runner.invoke(cli, ["-q", "batch", str(feed), "-o", str(tmp_path / "out")], catch_exceptions=False)
+    fc = json.loads((tmp_path / "out" / "incidents.geojson").read_text())
+    (z,) = [f["properties"] for f in fc["features"] if f["properties"]["report_id"] == "b"]
+    assert z["admin1"] == "Donetsk Oblast"
