@@ -205,64 +205,67 @@ def read_file(path: str, *, default_date: dt.date | None, max_bytes: int, into: 
 
 
 def process_reports(reports: list, gazetteer_path: str, cache: tuple[str, str] | None,
-                    warnings: list[str] | None = None) -> list[tuple[list[Incident], bool, str | None]]:
+                    warnings: list[str] | None = None, *, feed_context: bool = False,
+                    ) -> list[tuple[list[Incident], bool, str | None]]:
     """(incidents, from cache, error) for each report of a chunk, in order. Never raises.
-    ``cache`` is (folder, pipeline key); entries that had to be recomputed go into ``warnings``."""
+    ``cache`` is (folder, pipeline key); entries that had to be recomputed go into ``warnings``.
+    ``feed_context``: see :func:`_with_feed_context`."""
     from .reports import content_hash
 
     store = ResultCache(*cache) if cache else None
-    out = []
+    first: list[tuple[list[Incident], object, str | None, frozenset]] = []  # cached: True, else the result
     for rep in reports:
         h = content_hash(rep) if store else ""
         if store:
             hit = store.get(h)
-            if hit is not None:
-                out.append((hit, True, None))
+            if hit is not None and (hit[1] is not None or not feed_context):
+                first.append((hit[0], True, None, hit[1] or frozenset()))
                 continue
         try:
-            incs = list(_pipeline(gazetteer_path).process(rep).incidents)
+            pipe = _pipeline(gazetteer_path)
+            res = pipe.process(rep)
+            namesakes = pipe.namesake_regions(res) if feed_context else frozenset()
         except Exception as e:  # a bug must not kill the batch: that report's error
-            out.append(([], False, f"{rep.id}: internal error: {type(e).__name__}: {e}"))
+            first.append(([], False, f"{rep.id}: internal error: {type(e).__name__}: {e}", frozenset()))
             continue
         if store:
-            store.put(h, incs)
-        out.append((incs, False, None))
+            store.put(h, list(res.incidents), namesakes if feed_context else None)
+        first.append((list(res.incidents), res, None, namesakes))
     if store and warnings is not None:
         warnings.extend(store.warnings)
-    return _with_feed_context(reports, out, gazetteer_path)
+    if not feed_context:
+        return [(incs, made is True, err) for incs, made, err, _ in first]
+    return _with_feed_context(reports, first, gazetteer_path)
 
 
 FEED_DAYS = 3  # reports this many days apart or nearer are "of the same days"
-AMBIGUOUS_BELOW = 0.75  # an incident's confidence under which its namesakes were close
 
 
-def _with_feed_context(reports: list, results: list[tuple[list[Incident], bool, str | None]],
+def _with_feed_context(reports: list, results: list[tuple[list[Incident], bool, str | None, frozenset]],
                        gazetteer_path: str) -> list[tuple[list[Incident], bool, str | None]]:
     """A feed's reports of the same days usually speak of the same oblasts: a report whose
-    place had a close namesake ("strikes in Zolotarivka", Luhansk's or Donetsk's?) is resolved
-    again with the oblasts that the chunk's other reports of those days name confidently as a
-    tie-breaker. The chunk (64 reports in input order) is the feed window; a single ``render``
-    never does this. The cache keeps the results made without the context, so a cached report
-    is looked at again in its new chunk."""
+    place had a close namesake in another oblast ("shelling in Zolotarivka", Luhansk's or
+    Donetsk's?) is resolved again, with the oblasts that the chunk's other reports of those days
+    name confidently as a tie-breaker, if one of them is a namesake's. The chunk (64 reports in
+    input order) is the feed window; a single ``render`` never does this. The cache keeps the
+    results made without the context, so a cached report is looked at again in its chunk."""
     confident: list[tuple[int, object, tuple[str, str]]] = []  # (report, its date, oblast)
-    for k, (rep, (incs, _, err)) in enumerate(zip(reports, results)):
+    for k, (rep, (incs, _, err, _)) in enumerate(zip(reports, results)):
         if err or rep.date is None:
             continue
         for i in incs:
             if i.kind == "incident" and i.precision == "settlement" and i.confidence >= 0.8:
                 confident.append((k, rep.date, (i.place.country_code, i.place.admin1_code)))
-    if not confident:
-        return results
-    out = list(results)
-    for k, (rep, (incs, cached, err)) in enumerate(zip(reports, results)):
-        if err or rep.date is None or not any(i.confidence < AMBIGUOUS_BELOW and i.precision == "settlement"
-                                              for i in incs):
+    out = [(incs, made is True, err) for incs, made, err, _ in results]
+    for k, (rep, (_, made, err, namesakes)) in enumerate(zip(reports, results)):
+        if err or rep.date is None or not namesakes:
             continue
-        feed = frozenset(a1 for j, day, a1 in confident
-                         if j != k and abs((day - rep.date).days) <= FEED_DAYS)
-        if feed:
-            try:
-                out[k] = (list(_pipeline(gazetteer_path).process(rep, feed_regions=feed).incidents), cached, None)
+        feed = frozenset(a1 for j, day, a1 in confident if j != k and abs((day - rep.date).days) <= FEED_DAYS)
+        if feed & namesakes:
+            pipe = _pipeline(gazetteer_path)
+            try:  # the recognition made a moment ago is kept; a cached report is read again
+                res = pipe.process(rep, feed_regions=feed) if made is True else pipe.with_feed(made, feed)
+                out[k] = (list(res.incidents), made is True, None)
             except Exception as e:  # a bug must not kill the batch: that report's error
                 out[k] = ([], False, f"{rep.id}: internal error: {type(e).__name__}: {e}")
     return out
@@ -279,9 +282,9 @@ def _worker_init() -> None:
 
 
 def _chunk_task(args) -> Chunk:
-    reports, gaz, cache, sel, pickled = args
+    reports, gaz, cache, sel, pickled, feed = args
     warnings: list[str] = []
-    results = process_reports(reports, gaz, cache, warnings)
+    results = process_reports(reports, gaz, cache, warnings, feed_context=feed)
     return Chunk.pack(results, sel, pickled=pickled, warnings=warnings)
 
 
@@ -292,10 +295,12 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
         scheduler=None, default_date: dt.date | None = None,
         max_bytes: int = 50 * 1024 * 1024, use_cache: bool = True,
         progress: Callable[[int], None] | None = None, chunk_size: int = 64,
-        selection: Selection = Selection()) -> BatchResult:
+        selection: Selection = Selection(), feed_context: bool = False) -> BatchResult:
     """Read ``files`` here, process their reports in chunks on the chosen engine, and return
     results in input order whatever the engine. ``progress`` is called with reports done;
-    ``selection`` says which features the workers serialise for :meth:`BatchResult.write_geojson`."""
+    ``selection`` says which features the workers serialise for :meth:`BatchResult.write_geojson`;
+    ``feed_context``: close namesakes are told apart by the chunk's other reports of the same
+    days (:func:`_with_feed_context`)."""
     pickled = engine == "dask" or jobs > 1  # results cross a process boundary
     t0 = time.perf_counter()
     cache = (str(out_dir / CACHE_DIR), pipeline_key(gazetteer_path)) if use_cache else None
@@ -317,11 +322,11 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
                 owners.append(k)
                 if len(cur) >= chunk_size:
                     owners_of.append(owners)
-                    yield (cur, gazetteer_path, cache, selection, pickled)
+                    yield (cur, gazetteer_path, cache, selection, pickled, feed_context)
                     cur, owners = [], []
         if cur:
             owners_of.append(owners)
-            yield (cur, gazetteer_path, cache, selection, pickled)
+            yield (cur, gazetteer_path, cache, selection, pickled, feed_context)
 
     tick = progress or (lambda n: None)
     if engine == "dask":

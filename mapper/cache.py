@@ -1,4 +1,5 @@
-"""The batch cache: each report's incidents, stored as JSON under ``OUT/.cache``.
+"""The batch cache: each report's incidents (made without a feed's context) and the oblasts of
+its close namesakes, stored as JSON under ``OUT/.cache``.
 
 Data, not code: entries are JSON read back through a schema check
 (:func:`mapper.records.incident_from_plain`), so a planted or damaged file is recomputed, never
@@ -20,7 +21,7 @@ import orjson
 from .records import Incident, incident_from_plain, incident_to_plain
 
 CACHE_DIR = ".cache"
-FORMAT = 2  # bumped when the entry layout changes
+FORMAT = 3  # bumped when the entry layout changes
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +71,9 @@ class ResultCache:
         h = hashlib.sha256(f"{self.key}|{report_hash}".encode()).hexdigest()[:24]
         return self.folder / h[:2] / f"{h}.json"
 
-    def get(self, report_hash: str) -> list[Incident] | None:
+    def get(self, report_hash: str) -> tuple[list[Incident], frozenset[tuple[str, str]] | None] | None:
+        """(incidents, namesake regions or None if not worked out) of a report, or None if not
+        cached (or unreadable)."""
         path = self._path(report_hash)
         try:
             data = path.read_bytes()
@@ -80,17 +83,27 @@ class ResultCache:
             entry = orjson.loads(data)
             if not isinstance(entry, dict) or entry.get("key") != self.key or not isinstance(entry.get("incidents"), list):
                 raise ValueError("not an entry of this cache")
-            return [incident_from_plain(d) for d in entry["incidents"]]
+            regions = entry.get("namesake_regions")
+            if regions is not None and (not isinstance(regions, list) or not all(
+                    isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r) for r in regions)):
+                raise ValueError("not an entry of this cache")
+            incidents = [incident_from_plain(d) for d in entry["incidents"]]
+            return incidents, None if regions is None else frozenset((a, b) for a, b in regions)
         except (ValueError, TypeError) as e:
             self.warnings.append(f"cache entry {path.name} ignored and recomputed ({e})")
             return None
 
-    def put(self, report_hash: str, incidents: list[Incident]) -> None:
+    def put(self, report_hash: str, incidents: list[Incident],
+            namesake_regions: frozenset[tuple[str, str]] | None = None) -> None:
+        """Store a report's incidents and, when worked out (``--feed-context``), the oblasts of
+        its close namesakes."""
         path = self._path(report_hash)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(orjson.dumps({"key": self.key, "incidents": [incident_to_plain(i) for i in incidents]}))
+            tmp.write_bytes(orjson.dumps({"key": self.key, "incidents": [incident_to_plain(i) for i in incidents],
+                                          "namesake_regions": None if namesake_regions is None
+                                          else sorted(namesake_regions)}))
             os.replace(tmp, path)
         except (OSError, TypeError):
             pass

@@ -64,8 +64,31 @@ class Pipeline:
         """Recognise, resolve and make incidents of one report. ``feed_regions``: the oblasts a
         feed's other reports of the same days name, a tie-breaker among namesakes."""
         t0 = time.perf_counter()
-        rec = self.recognizer.recognize(report.text)
+        return self._resolved(report, self.recognizer.recognize(report.text), feed_regions, t0)
+
+    def with_feed(self, result: ReportResult, feed_regions: frozenset[tuple[str, str]]) -> ReportResult:
+        """``result`` resolved again with a feed's regions as a tie-breaker (its recognition is
+        kept: only resolution and incidents are redone)."""
+        return self._resolved(result.report, result.recognition, feed_regions, time.perf_counter())
+
+    def _resolved(self, report: Report, rec: Recognition, feed_regions: frozenset[tuple[str, str]],
+                  t0: float) -> ReportResult:
         rejected: list[Mention] = []
         resolved = self.resolver.resolve(rec, rejected=rejected, feed_regions=feed_regions)
         incidents = build_incidents(report, rec, resolved)
         return ReportResult(report, rec, tuple(resolved), tuple(incidents), time.perf_counter() - t0, tuple(rejected))
+
+    AMBIGUOUS_BELOW = 0.75  # a place chosen with less confidence had a close runner-up
+
+    def namesake_regions(self, result: ReportResult) -> frozenset[tuple[str, str]]:
+        """(country, admin-1) of the runners-up in other oblasts than the places chosen with
+        little confidence: where a feed's context could change a choice (see mapper.batch)."""
+        out = set()
+        for r in result.resolved:
+            if r.precision != "settlement" or r.confidence >= self.AMBIGUOUS_BELOW or r.mention.role != "place":
+                continue
+            for gid, _ in r.alternatives:
+                q = self.gazetteer.get(gid)
+                if q is not None and (q.country_code, q.admin1_code) != (r.place.country_code, r.place.admin1_code):
+                    out.add((q.country_code, q.admin1_code))
+        return frozenset(out)

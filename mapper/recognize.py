@@ -568,6 +568,10 @@ class Recognizer:
         return sorted(out)
 
     @cached_property
+    def _water_words(self) -> frozenset[str]:
+        return frozenset(self.lex.water_before) | frozenset(self.lex.water_after)
+
+    @cached_property
     def coordination(self) -> Coordination:
         return Coordination.load()
 
@@ -670,7 +674,7 @@ class Recognizer:
         return facts
 
     def _judge(self, tk: Tokens, lo: int, hi: int, i: int, j: int, key: str,
-               matched: set[int], in_title) -> tuple[str, str]:
+               matched: set[int], in_title, water_words: bool = True) -> tuple[str, str]:
         """('place'|'rejected', reason) for the span of words i..j of the sentence lo..hi-1."""
         lex = self.lex
         words, lower, caps = tk.words, tk.lower, tk.caps
@@ -682,12 +686,13 @@ class Recognizer:
             return "rejected", f"an official's surname: {surface}"
         if i == j and lower[i] in lex.not_places:
             return "rejected", f"a weapon, medium or unit, not a place: {surface}"
-        end = j  # "the Siverskyi Donets River": the river's name runs to the word "River"
-        while end + 1 < hi and caps[end + 1] and tk.spaced(end) and lower[end + 1] not in lex.water_after:
-            end += 1
-        water = lex.before("water_before", tk, i, lo) or lex.after("water_after", tk, end, hi)
-        if water:
-            return "rejected", f"a river or water body ({water}): it names a line, not a place"
+        if water_words:  # (the piece has a word for water: most have none)
+            end = j  # "the Siverskyi Donets River": the river's name runs to the word "River"
+            while end + 1 < hi and caps[end + 1] and tk.spaced(end) and lower[end + 1] not in lex.water_after:
+                end += 1
+            water = lex.before("water_before", tk, i, lo) or lex.after("water_after", tk, end, hi)
+            if water:
+                return "rejected", f"a river or water body ({water}): it names a line, not a place"
         nxt = j + 1 if j + 1 < hi else None
         if nxt is not None and caps[nxt] and lower[nxt] in lex.org_suffixes and not tk.possessive[j]:
             return "rejected", f"part of an organisation name: {surface} {words[nxt]}"
@@ -781,6 +786,7 @@ class Recognizer:
         n = len(tk)
         # the coordination rules apply where a head noun is, or anywhere in a report about hromadas
         head_nouns = list(compress(range(n), map(self.coordination.heads.__contains__, tk.lower)))
+        water_words = not self._water_words.isdisjoint(tk.lower)
         community = self.coordination.community_forms
         about_communities = any(tk.lower[h] in community for h in head_nouns)
         # every word starts with a letter; lower-case text ("in kozinka") is read without caps
@@ -810,7 +816,7 @@ class Recognizer:
             matched = {k for a, b, _ in spans for k in range(a, b + 1)}
             in_title = _TitleCase(tk, lo, hi)
             for i, j, key in spans:
-                role, reason = self._judge(tk, lo, hi, i, j, key, matched, in_title)
+                role, reason = self._judge(tk, lo, hi, i, j, key, matched, in_title, water_words)
                 if role == "place" and si in boiler:
                     role, reason = "rejected", "in a sidebar or teaser, not the report"
                 near = bool(self.lex.before("near", tk, i, lo)) or (j + 1 < hi and tk.lower[j + 1] in near_after)

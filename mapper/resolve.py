@@ -103,6 +103,13 @@ class Resolver:
         if g is None:
             places = [p for p, _ in slot.cands]
             static = [self._prior(p, ns) + self._context_bonus(p, slot.context) for p, ns in slot.cands]
+            # a namesake whose prior trails the best by more than the rest of a report can add
+            # (its oblast named, its country named, a neighbour of another place) can never be
+            # chosen: it is not scored against the report's places at all
+            best = max(static)
+            keep = [k for k, st in enumerate(static) if st >= best - MAX_CONTEXT_GAIN]
+            if len(keep) < len(places):
+                places, static = [places[k] for k in keep], [static[k] for k in keep]
             g = _Group(slot.mention.key, places, static,
                        [math.radians(p.lat) for p in places], [math.radians(p.lon) for p in places],
                        [not p.is_admin for p in places], [p.feature_code != "ADM1" for p in places],
@@ -193,21 +200,22 @@ class Resolver:
         chosen in the round before) of another name: an anchor of its own name is no evidence."""
         sin, cos, asin, sqrt, exp = math.sin, math.cos, math.asin, math.sqrt, math.exp
         bonus, in_cc = ctx.region_bonus, ctx.countries
+        # the nearest anchor by chord length on the unit sphere: the same order as great-circle
+        # distance, with no trigonometry per pair; converted to km once per candidate
+        anchors = [(k, cos(olat) * cos(olon), cos(olat) * sin(olon), sin(olat)) for k, olat, olon in points]
         scores, choice = [], []
         for g, _ in multi:
-            others = [(olat, olon, cos(olat)) for k, olat, olon in points if k != g.key]
+            others = [(x, y, z) for k, x, y, z in anchors if k != g.key]
             sc = []
             for i, (s, lat, lon, settle, not_adm1, a1, cc) in enumerate(zip(
                     g.static, g.lat, g.lon, g.settlement, g.not_adm1, g.admin1, g.cc)):
                 s = s + bonus.get(a1, 0.0) * not_adm1
-                s += 0.1 if cc in in_cc else 0.0
+                s += COUNTRY_BONUS if cc in in_cc else 0.0
                 if settle and others:
-                    clat = cos(lat)
-                    # haversine in km, written as the numpy path computes it
-                    near = min(2 * 6371.0088 * asin(sqrt(min(1.0, sin((lat - olat) / 2) ** 2
-                                                               + clat * colat * sin((lon - olon) / 2) ** 2)))
-                               for olat, olon, colat in others)
-                    s += 0.6 * exp(-near / 40.0)
+                    cx, cy, cz = cos(lat) * cos(lon), cos(lat) * sin(lon), sin(lat)
+                    chord2 = min((cx - x) ** 2 + (cy - y) ** 2 + (cz - z) ** 2 for x, y, z in others)
+                    near = 2 * EARTH_KM * asin(min(1.0, sqrt(chord2) / 2))
+                    s += NEAR_BONUS * exp(-near / 40.0)
                 sc.append(s)
             pop = g.population
             choice.append(max(range(len(sc)), key=lambda i: (sc[i], pop[i], -i)))
@@ -229,21 +237,22 @@ class Resolver:
         static, lat, lon, settle, not_adm1, pop = (np.array(c) for c in zip(*flat))
         settle = settle.astype(bool)
         score = static + np.array([ctx.region_bonus.get(a, 0.0) for g in gs for a in g.admin1]) * not_adm1
-        score += np.array([0.1 if c in ctx.countries else 0.0 for g in gs for c in g.cc])
+        score += np.array([COUNTRY_BONUS if c in ctx.countries else 0.0 for g in gs for c in g.cc])
         if points:
             key_ids = {k: n for n, k in enumerate(dict.fromkeys(g.key for g in gs))}
             cand_key = np.repeat([key_ids[g.key] for g in gs], sizes)
             okey = np.array([key_ids.get(k, -1) for k, _, _ in points])
             olat = np.array([p[1] for p in points])
             olon = np.array([p[2] for p in points])
-            # haversine, candidates x anchors, in km
-            dlat = lat[:, None] - olat[None, :]
-            dlon = lon[:, None] - olon[None, :]
-            a = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(olat[None, :]) * np.sin(dlon / 2) ** 2
-            d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
-            d[cand_key[:, None] == okey[None, :]] = np.inf
-            near = d.min(axis=1)
-            score += np.where(settle & np.isfinite(near), 0.6 * np.exp(-near / 40.0), 0.0)
+            # chord lengths on the unit sphere, candidates x anchors (see _score_lists)
+            ox, oy, oz = np.cos(olat) * np.cos(olon), np.cos(olat) * np.sin(olon), np.sin(olat)
+            cx, cy, cz = np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)
+            c2 = (cx[:, None] - ox[None, :]) ** 2 + (cy[:, None] - oy[None, :]) ** 2 + (cz[:, None] - oz[None, :]) ** 2
+            c2[cand_key[:, None] == okey[None, :]] = np.inf
+            nearest = c2.min(axis=1)
+            finite = np.isfinite(nearest)
+            near = 2 * EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(np.where(finite, nearest, 0.0)) / 2))
+            score += np.where(settle & finite, NEAR_BONUS * np.exp(-near / 40.0), 0.0)
         top = score == np.maximum.reduceat(score, starts)[seg]
         tpop = np.where(top, pop, -1.0)
         win = np.flatnonzero(top & (tpop == np.maximum.reduceat(tpop, starts)[seg]))
@@ -275,7 +284,8 @@ class Resolver:
                 # gazetteer lacks it; a namesake elsewhere would be a confident wrong answer.
                 rejected.append(replace(m, role="rejected", reason=f"no such place in {regions[0].name}"))
                 continue
-            far = haversine_km(p.lat, p.lon, *THEATRE_CENTRE)
+            # (inside this box every place is nearer the centre than FAR_KM: no distance needed)
+            far = 0.0 if 45 <= p.lat <= 55 and 25 <= p.lon <= 48 else haversine_km(p.lat, p.lon, *THEATRE_CENTRE)
             if far > FAR_KM and p.country_code not in countries and not (_well_known(p) and name_score >= 1.0):
                 # "The villages" of a Russian report is not The Villages, Florida; "КАБом" is no
                 # village in the Central African Republic. One such point zooms a map out to Africa.
@@ -301,6 +311,10 @@ class Resolver:
 
 REPORT_REGION_BONUS = 0.35  # a candidate in an oblast the report names
 FEED_REGION_BONUS = 0.2  # a candidate in an oblast the feed's other reports of these days name
+COUNTRY_BONUS = 0.1  # a candidate in a country the report names
+NEAR_BONUS = 0.6  # at most, for a settlement next to another place of the report
+EARTH_KM = 6371.0088
+MAX_CONTEXT_GAIN = max(REPORT_REGION_BONUS, FEED_REGION_BONUS) + COUNTRY_BONUS + NEAR_BONUS + 1e-9
 THEATRE_CENTRE = (50.0, 36.5)  # near Kharkiv, between the front and the Russian border oblasts
 FAR_KM = 1000.0  # a place further than this from it needs strong evidence
 
