@@ -84,7 +84,7 @@ def dask_scaling(reports) -> None:
     from mapper.pipeline import open_gazetteer
 
     gaz = str(open_gazetteer().path)
-    chunks = [(reports[i:i + 64], gaz, None, batch.Selection(), True) for i in range(0, len(reports), 64)]
+    chunks = [(reports[i:i + 64], gaz, None, batch.Selection(), True, False) for i in range(0, len(reports), 64)]
     for n in (1, 2):
         with distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as c:
             with distributed.Client(c) as client:

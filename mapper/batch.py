@@ -362,7 +362,7 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
     return BatchResult(files_out, time.perf_counter() - t0, results)
 
 
-def _run_dask(tasks: Iterator[tuple], scheduler, tick: Callable[[int], None], *, in_flight: int = 8) -> list[Chunk]:
+def _run_dask(tasks: Iterator[tuple], scheduler, tick: Callable[[int], None], *, in_flight: int = 32) -> list[Chunk]:
     """Chunks of reports processed on Dask workers; each worker loads the gazetteer once.
 
     ``scheduler`` is a scheduler address (tcp://host:8786) or a ``distributed.Client``; the

@@ -494,21 +494,26 @@ class Recognizer:
         """In a report about hromadas, a hromada's adjective standing alone is the hromada: the
         Sumy bulletins' «Юнаківська: пуск КАБів», bullet lists of «Хотінська», «Білопільська»."""
         out = list(spans)
-        keys, caps = tk.key, tk.caps
+        caps = tk.caps
         for k in range(lo, hi):
             if not caps[k] or k in covered or not is_cyrillic(tk.words[k]):
                 continue
             a = k
             while a - 1 >= lo and caps[a - 1] and tk.gaps[a].strip() in ("-", "‐", "‑") and a - 1 not in covered:
                 a -= 1  # Середино-Будська
-            prefix = " ".join(keys[a:k + 1])
-            for sing in self.coordination.community_nouns:
-                key = f"{prefix} {sing}"
-                if self.probe(key)[0]:
-                    out = [s for s in out if s[1] < a or s[0] > k]
-                    out.append((a, k, key))
-                    break
+            out = self._with_head(tk, a, k, self.coordination.community_nouns, out)
         return sorted(out)
+
+    def _with_head(self, tk: Tokens, a: int, b: int, nouns: tuple[str, ...],
+                   spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """``spans`` with words a..b as one span, if they and one of the head ``nouns`` (folded)
+        name a place: the first noun that does (the adjective's own case picks it)."""
+        prefix = " ".join(tk.key[a:b + 1])
+        for noun in nouns:
+            key = f"{prefix} {noun}"
+            if self.probe(key)[0]:
+                return [s for s in spans if s[1] < a or s[0] > b] + [(a, b, key)]
+        return spans
 
     def _coordinated(self, tk: Tokens, lo: int, hi: int, spans: list[tuple[int, int, str]], heads: list[int], *,
                      bare: bool = False) -> list[tuple[int, int, str]]:
@@ -558,13 +563,7 @@ class Recognizer:
             for a, b in items:
                 if a in covered and covered[a][1] > b:
                     continue  # part of a longer name already ("Краснопільська громада")
-                prefix = " ".join(tk.key[a:b + 1])
-                for sing in coord.heads[lower[h]]:
-                    key = f"{prefix} {sing}"
-                    if self.probe(key)[0]:
-                        out = [s for s in out if s[1] < a or s[0] > b]
-                        out.append((a, b, key))
-                        break
+                out = self._with_head(tk, a, b, coord.heads[lower[h]], out)
         return sorted(out)
 
     @cached_property
