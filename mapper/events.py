@@ -69,6 +69,14 @@ def labels() -> Mapping[str, str]:
     return MappingProxyType({et.type: et.label for et, _ in table()})
 
 
+def event_type(name: str) -> EventType:
+    """The event type called ``name`` in events.toml (KeyError if there is none)."""
+    for et, _ in table():
+        if et.type == name:
+            return et
+    raise KeyError(name)
+
+
 def classify(sentence: str) -> EventType | None:
     """The highest-priority event type whose cue starts a word of the sentence, with that cue;
     between cues of one type, the leftmost wins, then the longest."""

@@ -16,9 +16,10 @@ from dataclasses import replace
 from gazetteer import Place
 
 from .border import border_distance
-from .events import classify, fatalities
+from .events import classify, event_type, fatalities
 from .records import Incident, Report, Resolved
 from .recognize import Recognition
+from .theatre import theatre_prior
 from .timeline import expressions, nearest
 
 STATEMENT_WEIGHT = 0.6
@@ -103,6 +104,22 @@ def _event_of(rec: Recognition, si: int, sentence: str, memo: dict[int, object])
     return et
 
 
+_RANK = {"settlement": 0, "community": 1, "district": 2, "region": 3}
+
+
+def _report_place_is_the_incident(groups: "OrderedDict[tuple, dict]") -> None:
+    """A report that names places in the theatre but states no event ("Izyum mass grave",
+    "Russian army in Trostyanets, Sumy", "Kreminna") is still a report of something there: its
+    most specific place (the first of those) becomes an incident of type ``other``, with the
+    lower confidence a mention has. A report is written because something happened somewhere."""
+    pool = [(k, g) for k, g in groups.items()
+            if g["r"].precision in _RANK and theatre_prior(g["r"].place) > 0]
+    if not pool:
+        return
+    _, g = min(pool, key=lambda kg: _RANK[kg[1]["r"].precision])
+    g["kind"], g["et"], g["type"] = "incident", event_type("other"), "other"
+
+
 def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) -> list[Incident]:
     groups: "OrderedDict[tuple, dict]" = OrderedDict()
     events: dict[int, object] = {}  # sentence -> its event type (list items inherit theirs)
@@ -135,11 +152,14 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
         g["geo"] = min(g["geo"], r.geo_precision)
         if fatal is not None:
             g["fatal"] = max(g["fatal"] or 0, fatal)
+    if not any(g["kind"] == "incident" for g in groups.values()):
+        _report_place_is_the_incident(groups)
     out = []
     # a file's name, never its local path: outputs are shared
     source = report.source or (PurePath(report.path).name if report.path else "") or report.id
     for (gid, date, etype), g in groups.items():
         r, et, tr = g["r"], g["et"], g["tr"]
+        etype = g.get("type", etype)
         slim, km, side = _place_facts(r.place)
         out.append(Incident(
             incident_id=incident_id(report.id, gid, date, etype), report_id=report.id, kind=g["kind"],

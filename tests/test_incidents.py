@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 D = dt.date
 
 
@@ -64,3 +66,39 @@ def test_merge_joins_the_same_place_and_day_across_reports(pipeline):
     merged = merge_across_reports(list(a) + list(b))
     (m,) = [i for i in merged if i.place.name == "Kozinka"]
     assert m.report_id == "a,b" and len(m.evidence) == 2
+
+
+@pytest.mark.parametrize("text", ["Glotovo", "Вовчанськ, Харківська область", "Козинка сегодня", "Kupiansk axis, photo"])
+def test_a_report_with_a_place_and_no_event_is_an_incident_of_type_other(pipeline, text):
+    from tests.conftest import report
+
+    incs = [i for i in pipeline.process(report(text)).incidents if i.kind == "incident"]
+    assert [i.event_type for i in incs] == ["other"]
+    assert incs[0].confidence < 0.7
+
+
+def test_only_the_most_specific_place_of_such_a_report_is_the_incident(pipeline):
+    from tests.conftest import report
+
+    incs = [i for i in pipeline.process(report("Kozinka, Belgorod Oblast")).incidents if i.kind == "incident"]
+    assert [(i.place.name, i.event_type) for i in incs] == [("Kozinka", "other")]
+
+
+def test_a_place_outside_the_theatre_with_no_event_stays_a_mention(pipeline):
+    from tests.conftest import report
+
+    res = pipeline.process(report("The delegation visited Paris."))
+    assert all(i.kind == "mention" for i in res.incidents)
+
+
+@pytest.mark.parametrize("text, event", [
+    ("ДРГ намагалася зайти біля села Юнаківка.", "incursion"),
+    ("Mass grave found in Izyum.", "civilian_casualties"),
+    ("Wreckage of a drone fell in Shebekino.", "air_drone_strike"),
+    ("Ukrainian army in Vovchansk, locals say.", "incursion"),
+])
+def test_wider_event_cues(pipeline, text, event):
+    from tests.conftest import report
+
+    (inc,) = [i for i in pipeline.process(report(text)).incidents if i.kind == "incident"]
+    assert inc.event_type == event
