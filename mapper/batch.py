@@ -33,6 +33,7 @@ class FileResult:
     row_errors: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    skipped: int = 0  # Telegram service and media-only messages
 
 
 @dataclass(frozen=True)
@@ -189,11 +190,13 @@ def _pipeline(gazetteer_path: str):
 def read_file(path: str, *, default_date: dt.date | None, max_bytes: int, into: FileResult) -> Iterator:
     """The reports of one file, as they are read (a JSONL feed row by row). Never raises: bad
     rows go into ``into.row_errors``, a bad file into ``into.error`` (after any rows read)."""
-    from .reports import RowError, read_rows
+    from .reports import RowError, Skipped, read_rows
 
     try:
         for item in read_rows(path, default_date=default_date, max_bytes=max_bytes):
-            if isinstance(item, RowError):
+            if isinstance(item, Skipped):
+                into.skipped += item.count
+            elif isinstance(item, RowError):
                 into.row_errors.append({"path": item.path, "row": item.row, "error": item.error})
             else:
                 into.warnings.extend(item.warnings)

@@ -18,7 +18,7 @@ from gazetteer import Place
 
 from .events import labels
 from .errors import OutputError
-from .fileio import atomic_path, write_bytes, write_text
+from .fileio import atomic_path, write_bytes
 from .records import Incident
 
 FORMATS = ("html", "geojson", "csv", "kml", "gpkg")
@@ -269,15 +269,27 @@ def write_gpkg(path: str | os.PathLike, incidents: Iterable[Incident], *, precis
     return Path(path)
 
 
+STREAMABLE = ("geojson", "csv", "kml")  # the formats that can go to stdout (-o -)
+
+
+def as_bytes(fmt: str, incidents: list[Incident], *, precision: int = 5, mentions: bool = False,
+             seq: bool = False, name: str = "incidents") -> bytes:
+    """A text format's whole content, for a file or for stdout: one GeoJSON FeatureCollection
+    (or GeoJSONSeq with ``seq``), one CSV, one KML document, whatever the number of reports."""
+    if fmt == "geojson":
+        return (geojsonseq_bytes if seq else geojson_bytes)(incidents, precision=precision, mentions=mentions)
+    if fmt == "csv":
+        return csv_text(incidents, precision=precision, mentions=mentions).encode("utf-8")
+    if fmt == "kml":
+        return kml_text(incidents, precision=precision, mentions=mentions, name=name).encode("utf-8")
+    raise ValueError(f"{fmt!r} is not a text format")
+
+
 def write(fmt: str, path: str | os.PathLike, incidents: list[Incident], *, precision: int = 5,
           mentions: bool = False, seq: bool = False) -> Path:
-    if fmt == "geojson":
-        data = (geojsonseq_bytes if seq else geojson_bytes)(incidents, precision=precision, mentions=mentions)
-        return write_bytes(path, data)
-    if fmt == "csv":
-        return write_text(path, csv_text(incidents, precision=precision, mentions=mentions))
-    if fmt == "kml":
-        return write_text(path, kml_text(incidents, precision=precision, mentions=mentions, name=Path(path).stem))
     if fmt == "gpkg":
         return write_gpkg(path, incidents, precision=precision, mentions=mentions)
+    if fmt in STREAMABLE:
+        return write_bytes(path, as_bytes(fmt, incidents, precision=precision, mentions=mentions, seq=seq,
+                                          name=Path(path).stem))
     raise ValueError(f"unknown format {fmt!r}")

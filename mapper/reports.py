@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .dates import find_full_date, parse_iso_date
+from .dates import parse_iso_date
 from .errors import InputError
 from .records import Report
 
@@ -46,6 +46,19 @@ class RowError:
 class ReadResult:
     reports: list[Report] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    skipped: int = 0  # rows that are no report and no error: Telegram service and media-only messages
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """What :func:`read_rows` yields last for a collection: how many rows were no report and
+    no error (Telegram service messages, photos and files without text)."""
+
+    path: str
+    count: int
+
+
+_MEDIA_KEYS = ("photo", "file", "media_type", "sticker_emoji", "poll", "location_information", "contact_information")
 
 
 def detect_language(text: str) -> str:
@@ -99,12 +112,11 @@ def _report(*, id: str, text: str, date: dt.date | None, path: str, warnings: li
     if not text:
         raise InputError(f"{path or id}: no text")
     if date is None:
-        found = find_full_date(text[:2000])
-        if found:
-            date = found[2]
-            warnings.append(f"{path or id}: no date given; took {date.isoformat()} from the text")
-        else:
-            warnings.append(f"{path or id}: no date given or found; incidents will have date null")
+        # a date in the body is no report date: it is page furniture ("07.01.2026"), background
+        # ("since 24 February 2022") or a byline as often as not; an event tied to one still
+        # takes it (mapper.timeline)
+        warnings.append(f"{path or id}: no date given (metadata, header or --date); undated incidents "
+                        "take the dates their own sentences state, else null")
     return Report(id=id, text=text, date=date, title=title, source=source, url=url,
                   path=path, warnings=tuple(warnings))
 
@@ -179,6 +191,8 @@ def _from_record(obj, *, n: int, stem: str, path: str, default_date: dt.date | N
         raise InputError(f"row {n}: a Telegram service message, not a report")
     text = _flatten_telegram_text(obj.get("text", obj.get("body", obj.get("content", ""))))
     if not text.strip():
+        if any(k in obj for k in _MEDIA_KEYS):
+            raise InputError(f"row {n}: a Telegram service message, not a report (media without text)")
         raise InputError(f"row {n}: no text")
     raw_date = obj.get("date") or obj.get("published") or obj.get("event_date")
     date = parse_iso_date(str(raw_date), what=f"date in row {n}") if raw_date else default_date
@@ -194,7 +208,8 @@ def _from_record(obj, *, n: int, stem: str, path: str, default_date: dt.date | N
 
 def _row(obj, *, n: int, stem: str, path: str, default_date: dt.date | None,
          channel: str = "") -> Report | RowError | None:
-    """A record as a report, a bad row, or None for a Telegram service message (not an error)."""
+    """A record as a report, a bad row, or None for a Telegram service or media-only message
+    (not an error: every real export has them)."""
     try:
         return _from_record(obj, n=n, stem=stem, path=path, default_date=default_date, channel=channel)
     except InputError as e:
@@ -206,7 +221,9 @@ def _collect(rows: Iterable[tuple[int, object]], *, stem: str, path: str,
     out = ReadResult()
     for n, obj in rows:
         item = _row(obj, n=n, stem=stem, path=path, default_date=default_date, channel=channel)
-        if item is not None:
+        if item is None:
+            out.skipped += 1
+        else:
             (out.errors if isinstance(item, RowError) else out.reports).append(item)
     return out
 
@@ -232,7 +249,7 @@ def parse_json(text: str, *, stem: str, path: str, default_date: dt.date | None)
 
 
 def iter_jsonl(text: str | Iterable[str], *, stem: str, path: str,
-               default_date: dt.date | None) -> Iterator[Report | RowError]:
+               default_date: dt.date | None) -> Iterator[Report | RowError | Skipped]:
     """A JSONL collection's reports and bad rows, in line order, one line at a time. ``text``
     is the whole text or its lines. Rows end at "\n" only (JSON Lines): U+2028, U+0085 and other
     line breaks str.splitlines() knows may stand raw inside a JSON string."""
@@ -251,14 +268,16 @@ def iter_jsonl(text: str | Iterable[str], *, stem: str, path: str,
             yield RowError(path, n, f"row {n}: JSON nested too deeply")
             continue
         item = _row(obj, n=n, stem=stem, path=path, default_date=default_date)
-        if item is not None:
-            yield item
+        yield Skipped(path, 1) if item is None else item
 
 
 def parse_jsonl(text: str, *, stem: str, path: str, default_date: dt.date | None) -> ReadResult:
     out = ReadResult()
     for item in iter_jsonl(text, stem=stem, path=path, default_date=default_date):
-        (out.errors if isinstance(item, RowError) else out.reports).append(item)
+        if isinstance(item, Skipped):
+            out.skipped += item.count
+        else:
+            (out.errors if isinstance(item, RowError) else out.reports).append(item)
     return out
 
 
@@ -315,13 +334,13 @@ def read_path(path: str | Path, *, default_date: dt.date | None = None,
         return ReadResult([parse_text(text, id=stem, path=str(p), default_date=default_date, warnings=warnings)])
     if warnings:
         res.reports = [replace(r, warnings=r.warnings + tuple(warnings)) for r in res.reports]
-    if not res.reports and not res.errors:
+    if not res.reports and not res.errors and not res.skipped:
         raise InputError(f"{p}: no reports in the collection")
     return res
 
 
 def read_rows(path: str | Path, *, default_date: dt.date | None = None,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Report | RowError]:
+              max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Report | RowError | Skipped]:
     """What :func:`read_path` reads, one report or bad row at a time. A JSONL feed is parsed as
     its rows are asked for, so a batch's workers start on the first rows while the parent reads
     on (parsing 4,000 rows first had kept them idle for 0.25 s); other files are read whole.
@@ -330,13 +349,20 @@ def read_rows(path: str | Path, *, default_date: dt.date | None = None,
         res = read_path(path, default_date=default_date, max_bytes=max_bytes)
         yield from res.errors
         yield from res.reports
+        if res.skipped:
+            yield Skipped(str(path), res.skipped)
         return
     p = Path(path)
-    rows = 0
+    rows = skipped = 0
     for item in iter_jsonl(_jsonl_lines(p, max_bytes), stem=slug_id(p), path=str(p), default_date=default_date):
+        if isinstance(item, Skipped):
+            skipped += item.count
+            continue
         rows += 1
         yield item
-    if not rows:
+    if skipped:
+        yield Skipped(str(p), skipped)
+    elif not rows:
         raise InputError(f"{p}: no reports in the collection")
 
 

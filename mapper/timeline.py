@@ -71,9 +71,16 @@ def _day_month(anchor: dt.date, day: int, month: int) -> dt.date | None:
     return None
 
 
+_SINCE_RE = re.compile(r"(?:since|from|starting|until|before|after|з|із|від|с|со|от|до|после|після)\s+(?:the\s+)?$", re.I)
+
+
 def _full_dates(sentence: str):
+    """Full dates stated in a sentence, except those that open or close a period ("since 24
+    February 2022", «з 24 лютого 2022 року»): background, not when the event happened."""
     for rx in FULL_DATE_RES:
         for m in rx.finditer(sentence):
+            if _SINCE_RE.search(sentence, max(0, m.start() - 16), m.start()):
+                continue
             g = m.groupdict()
             month = MONTHS.get(g["mon"].lower()) if g.get("mon") else int(g["m"])
             try:

@@ -166,3 +166,60 @@ def test_unwritable_output_is_exit_4_with_one_line(runner, tmp_path):
     blocker.write_text("not a folder")
     r = runner.invoke(cli, ["render", str(SEED), "-o", str(blocker / "out"), "-f", "geojson"])
     assert r.exit_code == 4 and "cannot write" in r.output and "Traceback" not in r.output
+
+
+def _two_reports(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("date 2023-05-23\nShelling of Glotovo today.")
+    b.write_text("date 2023-05-24\nShelling of Tetkino today.")
+    return a, b
+
+
+def test_stdout_gets_one_feature_collection_for_any_number_of_reports(runner, tmp_path):
+    a, b = _two_reports(tmp_path)
+    r = run(runner, "render", str(a), str(b), "-o", "-")
+    fc = json.loads(r.output)
+    assert fc["type"] == "FeatureCollection" and {f["properties"]["report_id"] for f in fc["features"]} == {"a", "b"}
+    seq = run(runner, "render", str(a), str(b), "-o", "-", "-f", "geojson", "--seq").output.strip().splitlines()
+    assert [json.loads(line)["type"] for line in seq] == ["Feature", "Feature"]
+
+
+@pytest.mark.parametrize("name", ["map.html", "all.geojson", "all.csv", "all.kml"])
+def test_an_output_file_name_writes_that_one_file(runner, tmp_path, name):
+    a, b = _two_reports(tmp_path)
+    out = tmp_path / "out" / name
+    r = run(runner, "render", str(a), str(b), "-o", str(out))
+    assert r.exit_code == 0 and out.is_file()
+    assert [p.name for p in out.parent.iterdir() if not p.name.startswith(".")] == [name]
+
+
+def test_an_output_file_and_another_format_is_a_usage_error(runner, tmp_path):
+    a, _ = _two_reports(tmp_path)
+    r = runner.invoke(cli, ["render", str(a), "-o", str(tmp_path / "map.html"), "-f", "geojson"])
+    assert r.exit_code == 2
+
+
+@pytest.mark.parametrize("value", ["12/05/2024", "2024/05/12", "May 12 2024", "2024-5-12"])
+def test_dates_on_the_command_line_are_iso_only(runner, value):
+    r = runner.invoke(cli, ["render", str(SEED), "-o", "-", "--date", value])
+    assert r.exit_code == 2 and "YYYY-MM-DD" in r.output
+
+
+def test_a_reversed_period_is_a_usage_error(runner, tmp_path):
+    a, _ = _two_reports(tmp_path)
+    r = runner.invoke(cli, ["batch", str(a), "-o", str(tmp_path / "o"), "--since", "2024-02-01", "--until", "2024-01-01"])
+    assert r.exit_code == 2 and "after" in r.output
+
+
+def test_telegram_service_and_media_only_messages_are_skipped_and_counted(runner, tmp_path):
+    export = {"name": "Test channel", "type": "public_channel", "id": 1, "messages": [
+        {"id": 1, "type": "service", "action": "create_channel", "date": "2023-05-23T10:00:00"},
+        {"id": 2, "type": "message", "date": "2023-05-23T10:01:00", "photo": "photos/1.jpg", "text": ""},
+        {"id": 3, "type": "message", "date": "2023-05-23T10:02:00", "text": "Shelling of Glotovo this morning."},
+    ]}
+    p = tmp_path / "result.json"
+    p.write_text(json.dumps(export))
+    r = runner.invoke(cli, ["batch", str(p), "-o", str(tmp_path / "o"), "--json"], catch_exceptions=False)
+    assert r.exit_code == 0
+    summary = json.loads(r.output.strip().splitlines()[-1])
+    assert (summary["reports"], summary["failures"], summary["skipped"]) == (1, 0, 2)

@@ -54,12 +54,15 @@ def test_a_jsonl_feed_is_read_row_by_row_in_line_order(tmp_path):
     first = next(rows)  # the first row comes before the rest is parsed
     assert first.id == "a"
     rest = list(rows)
-    assert [type(x).__name__ for x in rest] == ["RowError", "Report"]  # the service message is no error
-    assert isinstance(rest[0], RowError) and rest[0].row == 2 and rest[1].id == "c"
-    empty = tmp_path / "service-only.jsonl"
-    empty.write_text('{"type": "service", "id": 1}\n')
-    with pytest.raises(InputError, match="no reports"):
-        list(read_rows(empty))
+    # the service message is no error: it is skipped and counted, last
+    assert [type(x).__name__ for x in rest] == ["RowError", "Report", "Skipped"]
+    assert isinstance(rest[0], RowError) and rest[0].row == 2 and rest[1].id == "c" and rest[2].count == 1
+    service = tmp_path / "service-only.jsonl"
+    service.write_text('{"type": "service", "id": 1}\n{"id": 2, "type": "message", "photo": "a.jpg", "text": ""}\n')
+    assert [(type(x).__name__, x.count) for x in read_rows(service)] == [("Skipped", 2)]
+    empty = tmp_path / "blank-rows.jsonl"
+    empty.write_text("\n \n{}\n")
+    assert [type(x).__name__ for x in read_rows(empty)] == ["RowError"]
 
 
 def test_csv_collection(tmp_path):
@@ -82,15 +85,25 @@ def test_telegram_export_with_text_entities(tmp_path):
     assert r.id == "Border_news-2" and r.url == "https://t.me/x/2"
 
 
-def test_missing_date_is_taken_from_text_or_warned(tmp_path):
+def test_a_date_in_the_body_is_no_report_date(tmp_path):
+    """Page furniture, background and bylines state dates too: only metadata, the header or
+    --date date a report."""
     a = tmp_path / "a.txt"
-    a.write_text("On May 20, 2023 shelling hit Kozinka.")
+    a.write_text("07.01.2026\nOn May 20, 2023 shelling hit Kozinka.")
     (r,) = read_path(a).reports
-    assert r.date == dt.date(2023, 5, 20) and "took 2023-05-20" in r.warnings[0]
-    b = tmp_path / "b.txt"
-    b.write_text("Shelling hit Kozinka.")
-    (r,) = read_path(b).reports
-    assert r.date is None and "date null" in r.warnings[0]
+    assert r.date is None and "no date given" in r.warnings[0]
+
+
+@pytest.mark.parametrize("text, day", [
+    ("On May 20, 2023 shelling hit Kozinka.", dt.date(2023, 5, 20)),
+    ("Shelling hit Kozinka, the first since 24 February 2022.", None),
+    ("Обстріл Козинки триває з 24 лютого 2022 року.", None),
+])
+def test_an_event_takes_the_date_its_sentence_states_but_not_a_periods_start(pipeline, text, day):
+    from mapper.records import Report
+
+    (inc,) = [i for i in pipeline.process(Report(id="t", text=text)).incidents if i.kind == "incident"]
+    assert inc.date == day
 
 
 def test_non_utf8_is_decoded_with_a_warning(tmp_path):

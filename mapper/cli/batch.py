@@ -59,6 +59,8 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
     from ..pipeline import open_gazetteer
 
     t0 = time.perf_counter()
+    if since and until and since > until:
+        raise click.UsageError(f"--since {since} is after --until {until}: nothing would be kept")
     files = batch_lib.collect_inputs(inputs)
     if not files:
         raise InputError("no input files found")
@@ -103,7 +105,8 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
         click.echo(json.dumps(summary))
     else:
         echo(f"reports {n_reports} · incidents {summary['incidents']} · mentions {summary['mentions']} · "
-             f"failures {len(errors)} · {summary['seconds']} s ({summary['reports_per_second']} reports/s)")
+             f"failures {len(errors)} · skipped {summary['skipped']} · {summary['seconds']} s "
+             f"({summary['reports_per_second']} reports/s)")
         for e in errors[:10]:
             echo(f"  failed: {e['path']}{':' + str(e['row']) if e.get('row') else ''}: {e['error']}")
         if len(errors) > 10:
@@ -151,6 +154,7 @@ def _write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings
         "incidents": counts.get("incident", 0),
         "mentions": counts.get("mention", 0),
         "failures": len(errors), "warnings": len(warnings), "cached_reports": result.cached,
+        "skipped": sum(f.skipped for f in result.files),  # Telegram service and media-only messages
         "seconds": round(time.perf_counter() - t0, 3),
         "reports_per_second": round(n_reports / max(1e-9, time.perf_counter() - t0), 1),
         "outputs": [str(p) for p in written] + [str(out_dir / "errors.jsonl"), str(out_dir / "summary.json")],

@@ -46,10 +46,15 @@ def handle_errors(fn):
 
 
 def parse_date(ctx, param, value):
+    """A date option: ISO YYYY-MM-DD only ("12/05/2024" is 12 May or 5 December: it is refused)."""
     if value is None:
         return None
+    import re
+
     from ..dates import parse_iso_date
 
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise click.BadParameter(f"{value!r}: give the date as YYYY-MM-DD")
     try:
         return parse_iso_date(value, what=param.name)
     except InputError as e:

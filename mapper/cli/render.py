@@ -75,7 +75,8 @@ def write_outputs(out_dir: Path, stem: str, incidents, fmts, *, title, offline, 
 @click.command()
 @click.argument("reports", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "out", default="output", show_default=True,
-              help="Output folder, or - to stream one format to stdout.")
+              help="Output folder; or - to stream one format to stdout; or a file (map.html, out.geojson...) "
+                   "for every report's incidents in one file of that format.")
 @click.option("-f", "--formats", default="html,geojson", show_default=True, callback=parse_formats,
               help="Comma-separated: html, geojson, csv, kml, gpkg.")
 @click.option("--date", callback=parse_date, help="Report date (YYYY-MM-DD) when the report has none.")
@@ -95,19 +96,32 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
       mapper render seeds/000_d1e38bd754553174.txt -o output/ -f html,geojson,kml
       mapper render report.txt -o - -f geojson | jq '.features[].properties.place'
     """
+    from .. import export
     from ..pipeline import Pipeline
     from ..reports import read_path
 
-    if out == "-" and (len(formats) != 1 or formats[0] not in ("geojson", "csv", "kml")):
-        raise click.UsageError("-o - streams exactly one of: geojson, csv, kml (give -f)")
+    # one destination for every report: stdout (-o -) or a file named with a format's suffix
+    # (-o map.html); otherwise a folder with one set of files per report
+    single = out == "-" or Path(out).suffix.lower().lstrip(".") in export.FORMATS
+    given = click.get_current_context().get_parameter_source("formats") is not click.core.ParameterSource.DEFAULT
+    if single:
+        fmt = (formats[0] if given else "geojson") if out == "-" else Path(out).suffix.lower().lstrip(".")
+        if out == "-" and (given and len(formats) != 1 or fmt not in export.STREAMABLE):
+            raise click.UsageError(f"-o - streams exactly one of: {', '.join(export.STREAMABLE)} (give -f)")
+        if out != "-" and given and formats != [fmt]:
+            raise click.UsageError(f"-o {out} is one {fmt} file: give -f {fmt} or an output folder")
+        if png and fmt != "html":
+            raise click.UsageError("--png goes with an HTML map")
     pipe = Pipeline(gazetteer_path)
     regions = None
-    if regions_path and "html" in formats:
+    if regions_path and ("html" in formats or (single and fmt == "html")):
         from ..render import load_regions
 
         regions = load_regions(regions_path)
     used: set[str] = set()
     n_written, failures = 0, 0
+    collected: list = []  # single destination: every report's incidents
+    titles: list[str] = []
     for path in reports:
         try:
             res = read_path(path, default_date=date, max_bytes=max_bytes)
@@ -129,17 +143,9 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
             for w in rep.warnings:
                 echo(f"mapper: warning: {w}")
             result = pipe.process(rep)
-            if out == "-":
-                from .. import export
-
-                fmt = formats[0]
-                if fmt == "geojson":
-                    text = (export.geojsonseq_text if seq else export.geojson_text)(result.incidents, precision=precision, mentions=mentions)
-                elif fmt == "csv":
-                    text = export.csv_text(result.incidents, precision=precision, mentions=mentions)
-                else:
-                    text = export.kml_text(result.incidents, precision=precision, mentions=mentions)
-                click.echo(text, nl=not text.endswith("\n"))
+            if single:
+                collected += result.incidents
+                titles.append(report_title(rep))
                 continue
             stem = unique_slug(slugify(rep.id), used)
             written = write_outputs(Path(out), stem, result.incidents, formats, title=title or report_title(rep),
@@ -149,7 +155,17 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
             n_inc = sum(1 for i in result.incidents if i.kind == "incident")
             echo(f"{rep.id}: {n_inc} incidents at {len({i.place.geonameid for i in result.incidents if i.kind == 'incident'})} places "
                  f"-> {', '.join(str(w) for w in written)}")
+    if single and (titles or not failures):
+        if out == "-":
+            sys.stdout.buffer.write(export.as_bytes(fmt, collected, precision=precision, mentions=mentions, seq=seq))
+            sys.stdout.flush()
+        else:
+            target = Path(out)
+            name = title or (titles[0] if len(titles) == 1 else f"Incidents from {len(titles)} reports")
+            written = write_outputs(target.parent, target.stem, collected, [fmt], title=name, offline=offline,
+                                    precision=precision, mentions=mentions, png=png, regions=regions)
+            echo(f"{len(titles)} report(s): {sum(1 for i in collected if i.kind == 'incident')} incidents "
+                 f"-> {', '.join(str(w) for w in written)}")
+        n_written += 1
     if failures:
         sys.exit(EXIT_PARTIAL if n_written else EXIT_INPUT)
-
-
