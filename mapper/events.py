@@ -35,13 +35,15 @@ class EventType:
     acled: str
     priority: int
     cue: str = ""
+    acled_sub: str = ""  # ACLED's sub_event_type
 
 
 @lru_cache(maxsize=1)
 def table() -> list[tuple[EventType, tuple[str, ...]]]:
     """The event types in priority order, each with its lower-case cues (events.toml, read once)."""
     data = tomllib.loads((files("mapper") / "data" / "events.toml").read_text(encoding="utf-8"))
-    return [(EventType(e["type"], e["label"], e["sub"], e["acled"], e["priority"]), tuple(c.lower() for c in e["cues"]))
+    return [(EventType(e["type"], e["label"], e["sub"], e["acled"], e["priority"], acled_sub=e["acled_sub"]),
+             tuple(c.lower() for c in e["cues"]))
             for e in sorted(data["event"], key=lambda e: e["priority"])]
 
 
@@ -77,6 +79,31 @@ def event_type(name: str) -> EventType:
     raise KeyError(name)
 
 
+@lru_cache(maxsize=1)
+def _actor_table() -> tuple[re.Pattern, dict[str, tuple[str, int]]]:
+    """``mapper/data/actors.toml`` as one alternation (longest phrase first) and phrase -> actor."""
+    data = tomllib.loads((files("mapper") / "data" / "actors.toml").read_text(encoding="utf-8"))
+    by_phrase: dict[str, tuple[str, int]] = {}
+    for a in data["actor"]:
+        if not isinstance(a.get("name"), str) or not isinstance(a.get("inter"), int):
+            raise ValueError("actors.toml: every actor needs a name and an integer inter code")
+        for ph in a["phrases"]:
+            by_phrase[ph.lower()] = (a["name"], a["inter"])
+    alternation = "|".join(re.escape(p) for p in sorted(by_phrase, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), by_phrase
+
+
+def actors(text: str) -> list[tuple[str, int]]:
+    """The actors a text states, in order, each once: (ACLED actor name, ACLED inter code)."""
+    rx, by_phrase = _actor_table()
+    out: list[tuple[str, int]] = []
+    for m in rx.finditer(text.lower()):
+        a = by_phrase[m.group(0)]
+        if a not in out:
+            out.append(a)
+    return out
+
+
 def classify(sentence: str) -> EventType | None:
     """The highest-priority event type whose cue starts a word of the sentence, with that cue;
     between cues of one type, the leftmost wins, then the longest."""
@@ -100,7 +127,7 @@ def classify(sentence: str) -> EventType | None:
 def _with_cue(et: EventType, cue: str) -> EventType:
     """The event type with the cue that found it; the same few pairs recur, and the records are
     frozen, so each is made once (a frozen dataclass costs ~1 us to create)."""
-    return EventType(et.type, et.label, et.sub, et.acled, et.priority, cue)
+    return EventType(et.type, et.label, et.sub, et.acled, et.priority, cue, et.acled_sub)
 
 
 _FATAL_HINTS = ("kill", "dead", "died", "погиб", "загин")

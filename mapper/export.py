@@ -5,6 +5,7 @@ and kept stable: add properties, never rename them."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import re
@@ -22,12 +23,21 @@ from .fileio import atomic_path, write_bytes
 from .records import Incident
 
 FORMATS = ("html", "geojson", "csv", "kml", "gpkg")
+# ACLED's columns, in ACLED's order (its codebook); the CSV adds ours after them
 ACLED_COLUMNS = [
-    "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type",
-    "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
-    "source", "notes", "fatalities",
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+    "fatalities", "tags", "timestamp",
 ]
+EXTRA_COLUMNS = ["kind", "report_id", "url", "confidence", "border_km", "border_side", "our_event_type", "precision"]
 COUNTRY_NAMES = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus"}
+ISO_NUMERIC = {"UA": 804, "RU": 643, "BY": 112}
+# ACLED's disorder type of each of its event types
+_DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
+             "Violence against civilians": "Political violence", "Riots": "Political violence",
+             "Protests": "Demonstrations", "Strategic developments": "Strategic developments"}
 # Characters XML 1.0 cannot carry (C0 controls but tab and line ends, lone surrogates, U+FFFE/F),
 # which GeoPackage readers also choke on; report text may hold any of them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -193,34 +203,57 @@ def geojsonseq_text(incidents: Iterable[Incident], *, precision: int = 5, mentio
 
 
 def acled_row(i: Incident, *, precision: int = 5) -> dict:
+    """An incident in ACLED's columns and taxonomy (event_type and sub_event_type from
+    events.toml's ``acled``/``acled_sub``; ours stays in ``our_event_type``), actors where the
+    evidence states them (actors.toml), fatalities 0 when none are stated, and a timestamp of
+    the event's day, so that the same inputs give the same file."""
+    from .events import actors, table
+
     p = properties(i)
+    et = next((e for e, _ in table() if e.type == i.event_type), None)
+    acled_type = et.acled if et else "Strategic developments"
+    named = actors(" ".join(i.evidence)) if i.kind == "incident" else []
+    (a1, t1), (a2, t2) = (named + [("", 0), ("", 0)])[:2]
+    day = i.date
     return {
         "event_id_cnty": i.incident_id,
         "event_date": p["date"] or "",
-        "year": i.date.year if i.date else "",
+        "year": day.year if day else "",
         "time_precision": i.time_precision or "",
-        "event_type": p["event_label"],
-        "sub_event_type": i.sub_event_type,
+        "disorder_type": _DISORDER.get(acled_type, ""),
+        "event_type": acled_type,
+        "sub_event_type": et.acled_sub if et else "Other",
+        "actor1": a1, "assoc_actor_1": "", "inter1": t1 or "",
+        "actor2": a2, "assoc_actor_2": "", "inter2": t2 or "",
+        "interaction": (10 * t1 + t2) if t1 else "",
+        "civilian_targeting": "Civilian targeting" if i.event_type == "civilian_casualties" else "",
+        "iso": ISO_NUMERIC.get(i.place.country_code, ""),
+        "region": "Europe" if i.place.country_code in ISO_NUMERIC else "",
         "country": COUNTRY_NAMES.get(i.place.country_code, i.place.country_code),
         "admin1": p["admin1"],
         "admin2": p["admin2"],
+        "admin3": p["place"] if i.precision == "community" else "",
         "location": p["place"],
         "latitude": round(i.place.lat, precision),
         "longitude": round(i.place.lon, precision),
         "geo_precision": i.geo_precision,
         "source": p["source"],
+        "source_scale": "",
         "notes": " ".join(i.evidence),
-        "fatalities": i.fatalities if i.fatalities is not None else "",
+        "fatalities": i.fatalities or 0,
+        "tags": "",
+        "timestamp": int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()) if day else "",
     }
 
 
 def csv_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> str:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=ACLED_COLUMNS + ["kind", "report_id", "url", "confidence", "border_km", "border_side"])
+    w = csv.DictWriter(buf, fieldnames=ACLED_COLUMNS + EXTRA_COLUMNS)
     w.writeheader()
     for i in select(incidents, mentions=mentions):
         row = {**acled_row(i, precision=precision), "kind": i.kind, "report_id": i.report_id,
-               "url": i.url, "confidence": i.confidence, "border_km": i.border_km, "border_side": i.border_side}
+               "url": i.url, "confidence": i.confidence, "border_km": i.border_km, "border_side": i.border_side,
+               "our_event_type": i.event_type, "precision": i.precision}
         w.writerow({k: csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
 

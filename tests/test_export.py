@@ -145,3 +145,48 @@ def test_incidents_survive_the_trip_between_processes(incs):
     assert back == incs
     assert [i.place.names for i in back] == [i.place.names for i in incs]
     assert export.geojson_text(back) == export.geojson_text(incs)
+
+
+# ACLED's published column list, in its order (the ACLED codebook)
+ACLED_PUBLISHED = ("event_id_cnty event_date year time_precision disorder_type event_type sub_event_type actor1 "
+                   "assoc_actor_1 inter1 actor2 assoc_actor_2 inter2 interaction civilian_targeting iso region country "
+                   "admin1 admin2 admin3 location latitude longitude geo_precision source source_scale notes "
+                   "fatalities tags timestamp").split()
+ACLED_EVENT_TYPES = {
+    "Battles": {"Armed clash", "Government regains territory", "Non-state actor overtakes territory"},
+    "Explosions/Remote violence": {"Chemical weapon", "Air/drone strike", "Suicide bomb",
+                                   "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade"},
+    "Violence against civilians": {"Sexual violence", "Attack", "Abduction/forced disappearance"},
+    "Strategic developments": {"Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
+                               "Headquarters or base established", "Looting/property destruction",
+                               "Non-violent transfer of territory", "Other"},
+}
+
+
+def test_the_csv_has_acleds_columns_in_acleds_order_and_taxonomy(seed_result, tmp_path):
+    import pandas as pd
+
+    path = export.write("csv", tmp_path / "x.csv", list(seed_result.incidents))
+    df = pd.read_csv(path)
+    assert list(df.columns[:len(ACLED_PUBLISHED)]) == ACLED_PUBLISHED
+    assert len(df) == len(export.select(seed_result.incidents))
+    for etype, sub in zip(df["event_type"], df["sub_event_type"]):
+        assert sub in ACLED_EVENT_TYPES[etype]
+    assert set(df["disorder_type"]) <= {"Political violence", "Strategic developments"}
+    assert (df["fatalities"] >= 0).all() and df["fatalities"].dtype.kind == "i"
+    assert set(df["country"]) <= {"Russia", "Ukraine"} and set(df["iso"]) <= {643, 804}
+    assert df["timestamp"].dtype.kind == "i" and (df["year"] == 2023).all()
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Russian forces shelled Kozinka today.", "Military Forces of Russia (2000-)"),
+    ("ВСУ обстреляли Глотово сегодня.", "Military Forces of Ukraine (2019-)"),
+    ("Ворог обстріляв Хотінь.", "Military Forces of Russia (2000-)"),
+])
+def test_the_csv_names_the_actors_a_report_states(pipeline, text, actor):
+    import pandas as pd
+
+    from tests.conftest import report
+
+    df = pd.read_csv(io.StringIO(export.csv_text(pipeline.process(report(text)).incidents)))
+    assert list(df["actor1"]) == [actor] and list(df["inter1"]) == [1]
