@@ -282,23 +282,43 @@ def kml_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: boo
     return "\n".join(out)
 
 
+# The GeoPackage's column types, fixed whatever the data (an empty file has the same schema):
+# pandas dtypes that pyogrio writes as GeoPackage types.
+GPKG_TYPES = {
+    "geonameid": "int64", "geo_precision": "int64", "time_precision": "Int64", "fatalities": "Int64",
+    "confidence": "float64", "border_km": "float64", "date": "datetime64[ms]", "date_end": "datetime64[ms]",
+}
+
+
 def write_gpkg(path: str | os.PathLike, incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> Path:
-    """GeoPackage via geopandas/pyogrio (imported here only: they cost ~0.5 s to import)."""
+    """GeoPackage via geopandas/pyogrio (imported here only: they cost ~0.5 s to import), with
+    a fixed schema (dates as dates, integers as integers, even when empty or all null) and no
+    per-run timestamp: the same incidents give the same bytes."""
     import geopandas as gpd
+    import pandas as pd
+    import pyogrio
     from shapely.geometry import Point
 
     rows = select(incidents, mentions=mentions)
     data = [{k: _NOT_XML.sub("", v) if isinstance(v, str) else v for k, v in properties(i).items()} for i in rows]
     geom = [Point(round(i.place.lon, precision), round(i.place.lat, precision)) for i in rows]
-    gdf = gpd.GeoDataFrame(data, columns=list(PROPERTY_NAMES), geometry=geom, crs="EPSG:4326")
+    df = pd.DataFrame(data, columns=list(PROPERTY_NAMES))
+    for col in PROPERTY_NAMES:
+        kind = GPKG_TYPES.get(col, "string")
+        df[col] = pd.to_datetime(df[col]).astype(kind) if kind.startswith("datetime") else df[col].astype(kind)
+    gdf = gpd.GeoDataFrame(df, geometry=geom, crs="EPSG:4326")
     with atomic_path(path, suffix=".gpkg") as tmp:
         tmp.unlink()
+        # GDAL stamps gpkg_contents.last_change with the time of writing unless told a date
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"})
         try:
             gdf.to_file(tmp, driver="GPKG", layer="incidents", engine="pyogrio")
         except OSError:
             raise
         except Exception as e:  # GDAL reports a full disk or a bad folder as its own errors
             raise OutputError(f"cannot write {path}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
     return Path(path)
 
 

@@ -190,3 +190,20 @@ def test_the_csv_names_the_actors_a_report_states(pipeline, text, actor):
 
     df = pd.read_csv(io.StringIO(export.csv_text(pipeline.process(report(text)).incidents)))
     assert list(df["actor1"]) == [actor] and list(df["inter1"]) == [1]
+
+
+def test_the_geopackage_has_one_schema_and_the_same_bytes_every_run(seed_result, tmp_path):
+    import pyogrio
+
+    incs = list(seed_result.incidents)
+    a = export.write("gpkg", tmp_path / "a.gpkg", incs)
+    b = export.write("gpkg", tmp_path / "b.gpkg", incs)
+    empty = export.write("gpkg", tmp_path / "empty.gpkg", [])
+    assert a.read_bytes() == b.read_bytes()
+    full, none = pyogrio.read_info(a), pyogrio.read_info(empty)
+    assert list(full["fields"]) == list(none["fields"]) == list(export.PROPERTY_NAMES)
+    assert list(full["dtypes"]) == list(none["dtypes"])
+    types = dict(zip(full["fields"], full["dtypes"]))
+    assert types["date"].startswith("datetime") and types["fatalities"] == "int64" and types["geonameid"] == "int64"
+    df = pyogrio.read_dataframe(a)
+    assert str(df["date"].min().date()) == "2023-05-22"
