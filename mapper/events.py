@@ -14,17 +14,20 @@ from importlib.resources import files
 from types import MappingProxyType
 from typing import Mapping
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1,
-}
-_FATAL_RE = re.compile(
-    r"\b(?P<n>\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
-    r"(?:\w+\s+){0,2}?(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?(?:killed|dead|died)\b|"
-    r"\b(?:killed|killing)\s+(?:at\s+least\s+)?(?P<n2>\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten)\b|"
-    r"\b(?P<n3>\d{1,4})\s+(?:человек\s+|людей\s+|мирных\s+жителей\s+|осіб\s+|людини\s+)?(?:погиб|загин)",
-    re.I,
-)
+@lru_cache(maxsize=1)
+def _fatal() -> tuple[re.Pattern, dict[str, int]]:
+    """The pattern of a stated number of dead, from ``mapper/data/numbers.toml``: a number (in
+    digits or words, any case form) before or after a word for dying, a few words apart."""
+    data = tomllib.loads((files("mapper") / "data" / "numbers.toml").read_text(encoding="utf-8"))
+    words = {k.lower(): int(v) for k, v in data["numbers"].items()}
+    num = r"(?:\d{1,4}|" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+    after = "|".join(re.escape(w) for w in data["deaths"]["after_number"])
+    before = "|".join(re.escape(w) for w in data["deaths"]["before_number"])
+    rx = re.compile(
+        rf"(?<!\w)(?P<n>{num})\s+(?:[\w'’-]+\s+){{0,3}}?(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+)?(?:{after})\w*|"
+        rf"(?<!\w)(?:{before})\w*\s+(?:at\s+least\s+|не\s+менее\s+|щонайменше\s+)?(?P<n2>{num})(?!\w)",
+        re.I)
+    return rx, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,14 +133,17 @@ def _with_cue(et: EventType, cue: str) -> EventType:
     return EventType(et.type, et.label, et.sub, et.acled, et.priority, cue, et.acled_sub)
 
 
-_FATAL_HINTS = ("kill", "dead", "died", "погиб", "загин")
+_FATAL_HINTS = ("kill", "dead", "died", "погиб", "загин", "убит", "вбит", "загибл")
 
 
 def fatalities(sentence: str) -> int | None:
     """A stated number of dead ("three civilians were killed", "killed 2"), else None."""
     low = sentence.lower()
-    m = _FATAL_RE.search(sentence) if any(h in low for h in _FATAL_HINTS) else None
+    if not any(h in low for h in _FATAL_HINTS):
+        return None
+    rx, words = _fatal()
+    m = rx.search(sentence)
     if not m:
         return None
-    raw = (m.group("n") or m.group("n2") or m.group("n3")).lower()
-    return int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+    raw = (m.group("n") or m.group("n2")).lower()
+    return int(raw) if raw.isdigit() else words.get(raw)

@@ -124,6 +124,7 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
     groups: "OrderedDict[tuple, dict]" = OrderedDict()
     events: dict[int, object] = {}  # sentence -> its event type (list items inherit theirs)
     per_sentence: dict[int, tuple] = {}  # classification and time expressions, once a sentence
+    counted: set[int] = set()  # sentences whose stated dead are counted already
     for r in resolved:
         m = r.mention
         if m.role != "place" or m.sentence in rec.boilerplate:
@@ -150,7 +151,9 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             g["mentions"].append(m.text)
         g["conf"] = max(g["conf"], round(r.confidence * weight, 3))
         g["geo"] = min(g["geo"], r.geo_precision)
-        if fatal is not None:
+        if fatal is not None and m.sentence not in counted:
+            # a sentence's dead are counted once, at its first place, not at every place it names
+            counted.add(m.sentence)
             g["fatal"] = max(g["fatal"] or 0, fatal)
     if not any(g["kind"] == "incident" for g in groups.values()):
         _report_place_is_the_incident(groups)

@@ -102,3 +102,24 @@ def test_wider_event_cues(pipeline, text, event):
 
     (inc,) = [i for i in pipeline.process(report(text)).incidents if i.kind == "incident"]
     assert inc.event_type == event
+
+
+@pytest.mark.parametrize("text, dead", [
+    ("В Шебекино погибли два человека после обстрела.", 2),
+    ("Загинули 2 людини внаслідок обстрілу Вовчанська.", 2),
+    ("Двоє людей загинули внаслідок обстрілу Вовчанська.", 2),
+    ("Shelling of Kozinka killed three civilians.", 3),
+    ("Russian shelling of Kozinka killed at least 4 people.", 4),
+])
+def test_fatalities_in_digits_and_words_in_three_languages(pipeline, text, dead):
+    from tests.conftest import report
+
+    (inc,) = [i for i in pipeline.process(report(text)).incidents if i.kind == "incident"]
+    assert inc.fatalities == dead
+
+
+def test_a_sentences_dead_are_counted_once_not_at_every_place(pipeline):
+    from tests.conftest import report
+
+    res = pipeline.process(report("Shelling of Kozinka and Glotovo killed three civilians."))
+    assert sorted(i.fatalities or 0 for i in res.incidents if i.kind == "incident") == [0, 3]
