@@ -14,6 +14,25 @@ from importlib.resources import files
 from types import MappingProxyType
 from typing import Mapping
 
+# One colour per event type (Okabe–Ito plus greys, colour-blind-safe-ish), for the map and KML.
+EVENT_COLOURS = {
+    "fortification": "#0072B2",
+    "missile_strike": "#D55E00",
+    "air_drone_strike": "#CC79A7",
+    "shelling": "#E69F00",
+    "incursion": "#882255",
+    "battle": "#B2182B",
+    "explosion": "#F0E442",
+    "evacuation": "#56B4E9",
+    "infrastructure": "#009E73",
+    "civilian_casualties": "#000000",
+    "military_presence": "#4477AA",
+    "statement": "#999999",
+    "other": "#777777",
+    "mention": "#BBBBBB",
+}
+
+
 @lru_cache(maxsize=1)
 def _fatal() -> tuple[re.Pattern, dict[str, int]]:
     """The pattern of a stated number of dead, from ``mapper/data/numbers.toml``: a number (in

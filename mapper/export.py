@@ -258,26 +258,47 @@ def csv_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: boo
     return buf.getvalue()
 
 
+def _kml_colour(hex_rgb: str) -> str:
+    """#RRGGBB as KML's aabbggrr, opaque."""
+    r, g, b = hex_rgb[1:3], hex_rgb[3:5], hex_rgb[5:7]
+    return f"ff{b}{g}{r}".lower()
+
+
 def kml_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False, name: str = "incidents") -> str:
-    """KML 2.2 with one Placemark per incident and a TimeStamp (or TimeSpan) for Google Earth."""
+    """KML 2.2 as Google Earth reads it: one Folder per event type, each type with its Style
+    (the map's colour), one Placemark per incident with a TimeStamp (or TimeSpan) and its
+    properties as ExtendedData; elements in the order the KML 2.2 schema gives them."""
+    from .events import EVENT_COLOURS
+
+    chosen = select(incidents, mentions=mentions)
+    by_type: dict[str, list[Incident]] = {}
+    for i in chosen:
+        by_type.setdefault(i.event_type, []).append(i)
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>', f"<name>{xml_text(name)}</name>"]
-    for i in select(incidents, mentions=mentions):
-        p = properties(i)
-        out.append(f'<Placemark id="{xml_text(i.incident_id)}">')
-        out.append(f"<name>{xml_text(p['place'])}: {xml_text(p['event_label'])}</name>")
-        out.append(f"<description>{balloon_text(p['evidence'])}</description>")
-        if i.date and i.date_end:
-            out.append(f"<TimeSpan><begin>{i.date.isoformat()}</begin><end>{i.date_end.isoformat()}</end></TimeSpan>")
-        elif i.date:
-            out.append(f"<TimeStamp><when>{i.date.isoformat()}</when></TimeStamp>")
-        out.append("<ExtendedData>")
-        for k, v in p.items():
-            if v is not None and k != "evidence":
-                out.append(f'<Data name="{xml_text(k)}"><value>{balloon_text(v)}</value></Data>')
-        out.append("</ExtendedData>")
-        out.append(f"<Point><coordinates>{round(i.place.lon, precision)},{round(i.place.lat, precision)}</coordinates></Point>")
-        out.append("</Placemark>")
+    for etype in by_type:
+        out.append(f'<Style id="et-{xml_text(etype)}"><IconStyle><color>{_kml_colour(EVENT_COLOURS.get(etype, "#777777"))}'
+                   '</color><scale>1.1</scale></IconStyle></Style>')
+    for etype, incs in by_type.items():
+        out.append(f"<Folder><name>{xml_text(labels().get(etype, 'Mention'))} ({len(incs)})</name>")
+        for i in incs:
+            p = properties(i)
+            out.append(f'<Placemark id="{xml_text(i.incident_id)}">')
+            out.append(f"<name>{xml_text(p['place'])}: {xml_text(p['event_label'])}</name>")
+            out.append(f"<description>{balloon_text(p['evidence'])}</description>")
+            if i.date and i.date_end:
+                out.append(f"<TimeSpan><begin>{i.date.isoformat()}</begin><end>{i.date_end.isoformat()}</end></TimeSpan>")
+            elif i.date:
+                out.append(f"<TimeStamp><when>{i.date.isoformat()}</when></TimeStamp>")
+            out.append(f"<styleUrl>#et-{xml_text(etype)}</styleUrl>")
+            out.append("<ExtendedData>")
+            for k, v in p.items():
+                if v is not None and k != "evidence":
+                    out.append(f'<Data name="{xml_text(k)}"><value>{balloon_text(v)}</value></Data>')
+            out.append("</ExtendedData>")
+            out.append(f"<Point><coordinates>{round(i.place.lon, precision)},{round(i.place.lat, precision)}</coordinates></Point>")
+            out.append("</Placemark>")
+        out.append("</Folder>")
     out.append("</Document></kml>")
     return "\n".join(out)
 

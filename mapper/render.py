@@ -23,27 +23,11 @@ from pathlib import Path
 from importlib.resources import files
 
 from .border import boundaries_geojson, round_coords
-from .events import labels
+from .events import EVENT_COLOURS, labels
 from .export import dumps
 from .fileio import atomic_path
 from .records import Incident
 
-# Colour-blind-safe-ish palette (Okabe–Ito plus greys), one colour per event type.
-EVENT_COLOURS = {
-    "fortification": "#0072B2",
-    "missile_strike": "#D55E00",
-    "air_drone_strike": "#CC79A7",
-    "shelling": "#E69F00",
-    "incursion": "#882255",
-    "battle": "#B2182B",
-    "explosion": "#F0E442",
-    "evacuation": "#56B4E9",
-    "infrastructure": "#009E73",
-    "civilian_casualties": "#000000",
-    "military_presence": "#4477AA",
-    "statement": "#999999",
-    "mention": "#BBBBBB",
-}
 PRECISION_RADIUS_M = {"community": 8_000, "district": 15_000, "region": 45_000, "country": 150_000}
 REGION_BOUNDS = [[44.0, 30.0], [53.5, 41.0]]  # the border region, south-west / north-east
 _DAY_MS = 86_400_000

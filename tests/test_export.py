@@ -207,3 +207,21 @@ def test_the_geopackage_has_one_schema_and_the_same_bytes_every_run(seed_result,
     assert types["date"].startswith("datetime") and types["fatalities"] == "int64" and types["geonameid"] == "int64"
     df = pyogrio.read_dataframe(a)
     assert str(df["date"].min().date()) == "2023-05-22"
+
+
+def test_kml_opens_in_a_kml_library_with_a_folder_and_a_style_per_event_type(seed_result):
+    from fastkml import kml
+
+    incs = export.select(seed_result.incidents)
+    doc = next(iter(kml.KML.from_string(export.kml_text(incs).encode()).features))
+    folders = list(doc.features)
+    types = {i.event_type for i in incs}
+    assert len(folders) == len(types)
+    styles = {s.id: s for s in doc.styles}
+    assert set(styles) == {f"et-{t}" for t in types}
+    assert len({s.styles[0].color for s in styles.values()}) == len(types)  # one colour a type
+    placemarks = [p for f in folders for p in f.features]
+    assert len(placemarks) == len(incs)
+    for pm in placemarks:
+        assert pm.style_url.url.lstrip("#") in styles
+        assert pm.times is not None
