@@ -125,7 +125,13 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
     events: dict[int, object] = {}  # sentence -> its event type (list items inherit theirs)
     per_sentence: dict[int, tuple] = {}  # classification and time expressions, once a sentence
     counted: set[int] = set()  # sentences whose stated dead are counted already
-    for r in resolved:
+    body_has_incident = False
+    # a headline's places come last: they are incidents only if the body reports none
+    body = [r for r in resolved if not r.mention.headline]
+    head = [r for r in resolved if r.mention.headline]
+    for n, r in enumerate(body + head):
+        if n == len(body):
+            body_has_incident = any(g["kind"] == "incident" for g in groups.values())
         m = r.mention
         if m.role != "place" or m.sentence in rec.boilerplate:
             continue
@@ -137,6 +143,8 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
         sentence, et, found, fatal = per_sentence[m.sentence]
         tr = nearest(found, report.date, m.start - s0)
         kind = "incident" if et is not None and r.precision != "country" else "mention"
+        if m.headline and body_has_incident:
+            kind = "mention"  # "Belgorod Incursion Appears to be Over": the body tells where
         etype = et.type if et and kind == "incident" else "mention"
         key = (r.place.geonameid, tr.date, etype)
         g = groups.get(key)

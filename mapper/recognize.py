@@ -120,27 +120,42 @@ class _TitleCase:
     only around word i: a scan of the whole sentence cost more than judging the span."""
 
     def __init__(self, tk: Tokens, lo: int, hi: int) -> None:
-        self.tk, self.lo, self.hi, self.headline = tk, lo, hi, None
+        self.tk, self.lo, self.hi, self.all_title = tk, lo, hi, None
 
     def _runnable(self, k: int) -> bool:
         return self.tk.caps[k] or self.tk.lower[k] in _SMALL_WORDS
 
     def __call__(self, i: int) -> bool:
         tk, lo, hi = self.tk, self.lo, self.hi
-        if self.headline is None:
+        if self.all_title is None:
             long_caps = [c for w, c in zip(tk.words[lo:hi], tk.caps[lo:hi]) if len(w) >= 4]
-            self.headline = len(long_caps) >= 6 and sum(long_caps) >= 0.6 * len(long_caps)
-        if self.headline:
+            self.all_title = len(long_caps) >= 6 and sum(long_caps) >= 0.6 * len(long_caps)
+        if self.all_title:
             return True
         if not self._runnable(i):
             return False
+        a, b = self._bounds(i)
+        caps = tk.caps
+        return sum(caps[a:b + 1]) >= 4 and i >= caps.index(True, a, b + 1)
+
+    def _bounds(self, i: int) -> tuple[int, int]:
+        tk, lo, hi = self.tk, self.lo, self.hi
         gaps, a, b = tk.gaps, i, i
         while a > lo and "\n" not in gaps[a] and self._runnable(a - 1):
             a -= 1
         while b + 1 < hi and "\n" not in gaps[b + 1] and self._runnable(b + 1):
             b += 1
-        caps = tk.caps
-        return sum(caps[a:b + 1]) >= 4 and i >= caps.index(True, a, b + 1)
+        return a, b
+
+    def headline(self, i: int, names: set[int]) -> bool:
+        """Is word i in a headline: a Title Case run with at least three capitalised words that
+        are no place names ("Belgorod Incursion Appears to be Over"), not a list of places
+        («Обстріляли Липці, Вовчанськ, Куп'янськ»)?"""
+        if not self(i):
+            return False
+        a, b = self._bounds(i)
+        tk = self.tk
+        return sum(1 for k in range(a, b + 1) if tk.caps[k] and k not in names and len(tk.words[k]) >= 3) >= 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -823,4 +838,4 @@ class Recognizer:
                     reason = fuzzy_keys[key]
                 a, b = starts[i] + offset, tk.end[j] + offset
                 mentions.append(Mention(text=text[a:b], start=a, end=b, key=key, sentence=si, role=role,
-                                        reason=reason, near=near))
+                                        reason=reason, near=near, headline=role == "place" and in_title.headline(i, matched)))

@@ -237,7 +237,7 @@ def test_a_failed_write_leaves_the_previous_set_whole(tmp_path, monkeypatch, see
 
     monkeypatch.setattr(render, "popup_html", broken)  # fails while the map is being written
     with pytest.raises(OSError):
-        write_outputs(out, "r", seed_result.incidents[:1], ["geojson", "html"], **kw)
+        write_outputs(out, "r", export.select(seed_result.incidents)[:1], ["geojson", "html"], **kw)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 

@@ -123,3 +123,20 @@ def test_a_sentences_dead_are_counted_once_not_at_every_place(pipeline):
 
     res = pipeline.process(report("Shelling of Kozinka and Glotovo killed three civilians."))
     assert sorted(i.fatalities or 0 for i in res.incidents if i.kind == "incident") == [0, 3]
+
+
+def test_a_headlines_place_is_no_incident_when_the_body_reports_one(pipeline):
+    from tests.conftest import report
+
+    text = ("Kharkiv Shelling Leaves Homes Damaged In Border Villages\n\n"
+            "Artillery hit Lyptsi overnight, damaging two houses.")
+    incs = [i for i in pipeline.process(report(text)).incidents if i.kind == "incident"]
+    assert [i.place.name for i in incs] == ["Lyptsi"]
+
+
+def test_a_headline_alone_is_still_an_incident(pipeline):
+    from tests.conftest import report
+
+    incs = [i for i in pipeline.process(report("Kozinka Shelling Continues For Third Day")).incidents
+            if i.kind == "incident"]
+    assert [i.place.name for i in incs] == ["Kozinka"]
