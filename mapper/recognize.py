@@ -151,9 +151,7 @@ class _TitleCase:
         """Is word i in a headline: a Title Case run with at least three capitalised words that
         are no place names ("Belgorod Incursion Appears to be Over"), not a list of places
         («Обстріляли Липці, Вовчанськ, Куп'янськ»)?"""
-        if not self(i):
-            return False
-        a, b = self._bounds(i)
+        a, b = self._bounds(i)  # (word i is capitalised: it names a place)
         tk = self.tk
         return sum(1 for k in range(a, b + 1) if tk.caps[k] and k not in names and len(tk.words[k]) >= 3) >= 3
 
@@ -838,4 +836,5 @@ class Recognizer:
                     reason = fuzzy_keys[key]
                 a, b = starts[i] + offset, tk.end[j] + offset
                 mentions.append(Mention(text=text[a:b], start=a, end=b, key=key, sentence=si, role=role,
-                                        reason=reason, near=near, headline=role == "place" and in_title.headline(i, matched)))
+                                        reason=reason, near=near,
+                                        headline=role == "place" and si < 2 and in_title.headline(i, matched)))

@@ -46,7 +46,7 @@ class Mention:
     role: str = "place"  # "place", "qualifier" (", Kharkiv Oblast" after a place) or "rejected"
     reason: str = ""  # why rejected, or a note (e.g. "near")
     near: bool = False  # "near X", "outside X", "X area": the event is around the place
-    headline: bool = False  # in a headline (a Title Case run): the body tells the event, if it has one
+    headline: bool = False  # in the report's headline (a Title Case run of its first two sentences)
 
 
 @dataclass(frozen=True, slots=True)
