@@ -31,7 +31,8 @@ ACLED_COLUMNS = [
     "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
     "fatalities", "tags", "timestamp",
 ]
-EXTRA_COLUMNS = ["kind", "report_id", "url", "confidence", "border_km", "border_side", "our_event_type", "precision"]
+EXTRA_COLUMNS = ["kind", "report_id", "url", "confidence", "border_km", "border_side", "our_event_type", "precision",
+                 "date_source"]
 COUNTRY_NAMES = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus"}
 ISO_NUMERIC = {"UA": 804, "RU": 643, "BY": 112}
 # ACLED's disorder type of each of its event types
@@ -83,7 +84,7 @@ def _place_fields(p: Place, precision: int = 5) -> tuple:
 PROPERTY_NAMES = (
     "report_id", "incident_id", "kind", "place", "place_local", "mention", "geonameid", "country_code",
     "admin1", "admin2", "precision", "geo_precision", "confidence", "date", "date_end", "time_precision",
-    "time_expression", "event_type", "event_label", "sub_event_type", "evidence", "source", "url",
+    "time_expression", "date_source", "event_type", "event_label", "sub_event_type", "evidence", "source", "url",
     "border_km", "border_side", "fatalities",
 )  # the GeoJSON properties in order: also the columns of an empty GeoPackage
 
@@ -108,6 +109,7 @@ def properties(i: Incident) -> dict:
         "date_end": i.date_end.isoformat() if i.date_end else None,
         "time_precision": i.time_precision,
         "time_expression": i.time_expression,
+        "date_source": i.date_source,
         "event_type": i.event_type,
         "event_label": labels().get(i.event_type, "Mention"),
         "sub_event_type": i.sub_event_type,
@@ -253,7 +255,8 @@ def csv_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: boo
     for i in select(incidents, mentions=mentions):
         row = {**acled_row(i, precision=precision), "kind": i.kind, "report_id": i.report_id,
                "url": i.url, "confidence": i.confidence, "border_km": i.border_km, "border_side": i.border_side,
-               "our_event_type": i.event_type, "precision": i.precision}
+               "our_event_type": i.event_type, "precision": i.precision,
+               "date_source": i.date_source}
         w.writerow({k: csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
 

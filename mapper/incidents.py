@@ -159,8 +159,9 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             g["mentions"].append(m.text)
         g["conf"] = max(g["conf"], round(r.confidence * weight, 3))
         g["geo"] = min(g["geo"], r.geo_precision)
-        if fatal is not None and m.sentence not in counted:
-            # a sentence's dead are counted once, at its first place, not at every place it names
+        if fatal is not None and m.sentence not in counted and not (m.headline and body_has_incident):
+            # a sentence's dead are counted once, at its first place, not at every place it names;
+            # a headline's are the body's own, told again ("Strike Kills 3 in Kharkiv Region")
             counted.add(m.sentence)
             g["fatal"] = max(g["fatal"] or 0, fatal)
     if not any(g["kind"] == "incident" for g in groups.values()):
@@ -181,6 +182,7 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             time_expression=tr.expression, precision=r.precision, geo_precision=g["geo"],
             confidence=g["conf"], source=source, url=report.url,
             border_km=km, border_side=side, fatalities=g["fatal"], sources=(source,),
+            date_source="sentence" if tr.expression else "report" if date else "",
         ))
     return out
 

@@ -86,6 +86,9 @@ class Incident:
     border_side: str = ""
     fatalities: int | None = None
     sources: tuple[str, ...] = field(default=())
+    # where ``date`` came from: "sentence" (an expression in the evidence: "on Saturday",
+    # "12 May"), "report" (the report's own date: metadata, header or --date), or "" (none)
+    date_source: str = ""
 
     def __reduce__(self):
         # as a tuple of fields: faster than dataclass(slots=True)'s __getstate__/__setstate__

@@ -37,6 +37,9 @@ _CLUSTER_JS = ["https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1
 _CLUSTER_CSS = ["https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css"]
 MAX_DASHED_AREAS = 1000  # dashed area edges cost ~1 s per 7,000 areas to draw
 
+_FROM_REPORT = " (the report’s date)"
+
+
 def _esc(s: object) -> str:
     return html.escape("" if s is None else str(s), quote=True)
 
@@ -103,6 +106,7 @@ def popup_html(i: Incident) -> str:
         f'<div class="im-sub">{_esc(admin)}{" · " if admin else ""}{_esc(p.country_code)}</div>',
         f'<div class="im-type" style="border-left:4px solid {EVENT_COLOURS.get(i.event_type, "#777")}">{_esc(label)}</div>',
         f'<div class="im-when">{_esc(when)}{" (" + _esc(i.time_expression) + ")" if i.time_expression else ""}'
+        f'{_FROM_REPORT if i.date_source == "report" else ""}'
         f'{" · precision: " + tp if tp else ""}</div>',
     ]
     for e in i.evidence[:3]:

@@ -183,8 +183,23 @@ def _telegram_links(value) -> list[str]:
             if isinstance(v, dict) and v.get("type") in ("link", "text_link")]
 
 
+_TG_USERNAME_RE = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{3,31})$")
+
+
+def telegram_username(export: dict) -> str:
+    """A public channel's username from a Telegram export, if it carries one ("username",
+    or a "link" like https://t.me/name): what its posts' t.me links are made of."""
+    for value in (export.get("username"), export.get("link"), export.get("url")):
+        if isinstance(value, str):
+            value = re.sub(r"^(?:https?://)?(?:t\.me|telegram\.me)/", "", value.strip()).strip("/")
+            m = _TG_USERNAME_RE.match(value)
+            if m:
+                return m.group(1)
+    return ""
+
+
 def _from_record(obj, *, n: int, stem: str, path: str, default_date: dt.date | None,
-                 channel: str = "") -> Report:
+                 channel: str = "", username: str = "") -> Report:
     if not isinstance(obj, dict):
         raise InputError(f"row {n}: expected an object, found {type(obj).__name__}")
     if "type" in obj and obj.get("type") != "message":
@@ -200,27 +215,29 @@ def _from_record(obj, *, n: int, stem: str, path: str, default_date: dt.date | N
     if channel:
         rid = f"{channel}-{rid}"
     links = _telegram_links(obj.get("text"))
+    post = f"https://t.me/{username}/{obj['id']}" if username and str(obj.get("id", "")).isdigit() else ""
     return _report(id=rid, text=text, date=date, path=path, warnings=[],
                    title=str(obj.get("title") or ""),
                    source=str(obj.get("source") or obj.get("from") or channel or ""),
-                   url=str(obj.get("url") or (links[0] if links else "")))
+                   url=str(obj.get("url") or obj.get("link") or post or (links[0] if links else "")))
 
 
 def _row(obj, *, n: int, stem: str, path: str, default_date: dt.date | None,
-         channel: str = "") -> Report | RowError | None:
+         channel: str = "", username: str = "") -> Report | RowError | None:
     """A record as a report, a bad row, or None for a Telegram service or media-only message
     (not an error: every real export has them)."""
     try:
-        return _from_record(obj, n=n, stem=stem, path=path, default_date=default_date, channel=channel)
+        return _from_record(obj, n=n, stem=stem, path=path, default_date=default_date, channel=channel,
+                            username=username)
     except InputError as e:
         return None if "service message" in str(e) else RowError(path, n, str(e))
 
 
 def _collect(rows: Iterable[tuple[int, object]], *, stem: str, path: str,
-             default_date: dt.date | None, channel: str = "") -> ReadResult:
+             default_date: dt.date | None, channel: str = "", username: str = "") -> ReadResult:
     out = ReadResult()
     for n, obj in rows:
-        item = _row(obj, n=n, stem=stem, path=path, default_date=default_date, channel=channel)
+        item = _row(obj, n=n, stem=stem, path=path, default_date=default_date, channel=channel, username=username)
         if item is None:
             out.skipped += 1
         else:
@@ -235,9 +252,10 @@ def parse_json(text: str, *, stem: str, path: str, default_date: dt.date | None)
         raise InputError(f"{path}: malformed JSON ({e.msg} at line {e.lineno})") from None
     except RecursionError:
         raise InputError(f"{path}: JSON nested too deeply to be a report collection") from None
-    channel = ""
+    channel = username = ""
     if isinstance(data, dict) and isinstance(data.get("messages"), list):  # Telegram Desktop export
         channel = re.sub(r"\W+", "_", str(data.get("name") or data.get("id") or stem)).strip("_")
+        username = telegram_username(data)
         data = data["messages"]
     elif isinstance(data, dict) and isinstance(data.get("reports"), list):
         data = data["reports"]
@@ -245,7 +263,8 @@ def parse_json(text: str, *, stem: str, path: str, default_date: dt.date | None)
         data = [data]
     if not isinstance(data, list):
         raise InputError(f"{path}: expected a list of reports, found {type(data).__name__}")
-    return _collect(enumerate(data, 1), stem=stem, path=path, default_date=default_date, channel=channel)
+    return _collect(enumerate(data, 1), stem=stem, path=path, default_date=default_date, channel=channel,
+                    username=username)
 
 
 def iter_jsonl(text: str | Iterable[str], *, stem: str, path: str,

@@ -140,3 +140,33 @@ def test_a_headline_alone_is_still_an_incident(pipeline):
     incs = [i for i in pipeline.process(report("Kozinka Shelling Continues For Third Day")).incidents
             if i.kind == "incident"]
     assert [i.place.name for i in incs] == ["Kozinka"]
+
+
+def test_a_headlines_dead_are_the_bodys_counted_once(pipeline):
+    from tests.conftest import report
+
+    text = ("Four Civilians Killed In Russian Strike On Kharkiv Region\n\n"
+            "A glide bomb hit a street in Zolochiv on Monday, killing four civilians.")
+    res = pipeline.process(report(text))
+    assert sum(i.fatalities or 0 for i in res.incidents) == 4  # mentions included
+    (inc,) = [i for i in res.incidents if i.kind == "incident"]
+    assert inc.place.name == "Zolochiv" and inc.fatalities == 4
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Shelling hit Kozinka on Monday.", "sentence"),  # the sentence says when
+    ("Shelling hit Kozinka.", "report"),  # the report's own date
+])
+def test_every_incident_says_where_its_date_came_from(pipeline, text, source):
+    from tests.conftest import report
+
+    (i,) = [i for i in pipeline.process(report(text)).incidents if i.kind == "incident"]
+    assert i.date_source == source and i.date is not None
+
+
+def test_an_undated_report_gives_undated_incidents_with_no_date_source(pipeline):
+    from mapper.records import Report
+
+    (i,) = [i for i in pipeline.process(Report(id="r", text="Shelling hit Kozinka.")).incidents
+            if i.kind == "incident"]
+    assert i.date is None and i.date_source == ""

@@ -85,6 +85,20 @@ def test_telegram_export_with_text_entities(tmp_path):
     assert r.id == "Border_news-2" and r.url == "https://t.me/x/2"
 
 
+@pytest.mark.parametrize("channel", [{"username": "border_news"}, {"link": "https://t.me/border_news"}])
+def test_a_public_channels_posts_keep_their_t_me_link(tmp_path, channel):
+    p = tmp_path / "result.json"
+    p.write_text(json.dumps({"name": "Border news", "type": "public_channel", **channel, "messages": [
+        {"id": 7, "type": "message", "date": "2023-05-23T08:15:00",
+         "text": ["Shelling of Kozinka, details: ", {"type": "link", "text": "https://example.org/a"}]},
+        {"id": 8, "type": "message", "date": "2023-05-23T09:00:00", "text": "Drones over Glotovo.",
+         "link": "https://t.me/c/123/8"},
+    ]}), encoding="utf-8")
+    first, second = read_path(p).reports
+    assert first.url == "https://t.me/border_news/7"  # the post's own link, not the one it quotes
+    assert second.url == "https://t.me/c/123/8"  # a message's own link wins
+
+
 def test_a_date_in_the_body_is_no_report_date(tmp_path):
     """Page furniture, background and bylines state dates too: only metadata, the header or
     --date date a report."""
