@@ -1,26 +1,32 @@
-"""Render incidents as an interactive Leaflet map (folium): the border region, the state border,
-markers by event type with escaped popups, a time slider, layers, legend and tools.
+"""Render incidents as an interactive map page: an atlas of the border region (land, oblast
+outlines, the state border, names), the incidents by event type with escaped popups, a time
+window with a per-day histogram, search, layers and legend.
 
-Last stage. No template engine ever sees report text: folium (Jinja2/branca) renders a page
-whose data-bearing parts are opaque slot tokens (:class:`Slots`), and the data is put in their
-place after rendering, in one pass. Every string from a report is escaped for where it lands:
-``html.escape`` for HTML, and JSON with ``<`` escaped inside scripts, so no report can end the
-script it is carried in, or run as template code.
+Last stage. The page is a fixed frame that this module writes piece by piece: there is no
+template engine, so report text can never run as template code. Every string from a report is
+escaped for where it lands: ``html.escape`` for HTML, and JSON with ``<`` escaped inside
+scripts, so no report can end the script it is carried in.
+
+The page carries what it needs — Leaflet and its plugins (``mapper/data/vendor``, built from
+pinned npm packages by :mod:`mapper.build_assets`) and its atlas (``mapper/data/basemap.json``
+and ``boundaries.geojson``, built by :mod:`mapper.build_basemap` and
+:mod:`mapper.build_boundaries`) — so it works from ``file://`` with no network, mailed or
+archived. ``cdn=True`` links the same pinned files from unpkg with SRI hashes instead. Tiles
+are optional base layers the user may switch to; nothing is fetched until they do.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import json
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
-
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 from .border import boundaries_geojson, round_coords
 from .events import EVENT_COLOURS, labels
@@ -28,53 +34,35 @@ from .export import dumps
 from .fileio import atomic_path
 from .records import Incident
 
-PRECISION_RADIUS_M = {"community": 8_000, "district": 15_000, "region": 45_000, "country": 150_000}
-REGION_BOUNDS = [[44.0, 30.0], [53.5, 41.0]]  # the border region, south-west / north-east
 _DAY_MS = 86_400_000
-MAX_LABELS = 150  # permanent place labels above this would bury the map
+# the border region's window (south, west, north, east): the view is fitted to the incidents
+# inside it; those outside are listed, not zoomed out to
+THEATRE_BOX = (43.0, 20.0, 57.5, 48.0)
+REGION_BOUNDS = [[44.0, 30.0], [53.5, 41.0]]  # the view of a map with no incidents
+MAX_LABELS = 300  # places with incidents named, busiest first (the rest only by their popups)
 CLUSTER_OVER = 1000  # points, above which they are clustered unless told otherwise
-_CLUSTER_JS = ["https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js"]
-_CLUSTER_CSS = ["https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css"]
 MAX_DASHED_AREAS = 1000  # dashed area edges cost ~1 s per 7,000 areas to draw
-
+# region incidents drawn as their oblast's outline, at most; above it, as diamonds (the oblast
+# outlines are on the map anyway), since each is a full polygon to draw on every frame
+MAX_REGION_SHAPES = 500
+MAX_OUTLIERS_NAMED = 5
+# optional tile layers (never loaded unless the user picks one in the layer control)
+TILES = [
+    {"name": "Light (Esri World Gray Canvas)",
+     "url": "https://server.arcgisonline.com/ArcGIS/rest/services/Canvas/World_Light_Gray_Base/MapServer/tile/{z}/{y}/{x}",
+     "attr": "Tiles &copy; Esri &mdash; Esri, DeLorme, NAVTEQ", "maxZoom": 16},
+    {"name": "OpenStreetMap", "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+     "attr": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors', "maxZoom": 19},
+    {"name": "Satellite (Esri World Imagery)",
+     "url": "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+     "attr": "Tiles &copy; Esri &mdash; Source: Esri, Maxar, Earthstar Geographics", "maxZoom": 18},
+]
 _FROM_REPORT = " (the report’s date)"
+_DATA = files("mapper") / "data"
 
 
 def _esc(s: object) -> str:
     return html.escape("" if s is None else str(s), quote=True)
-
-
-class Slots:
-    """Data kept out of the template engine. :meth:`put` returns a token of ASCII letters and
-    digits that no template syntax can contain, to place where the data goes; :meth:`write`
-    writes the rendered page with the data in the tokens' place, in one left-to-right pass, so
-    a value that happens to contain a token is written as it is."""
-
-    def __init__(self) -> None:
-        import secrets
-
-        self._values: list[str] = []
-        self._tag = "imslot" + secrets.token_hex(8)  # not guessable by a report's author
-        self._re = re.compile(self._tag + r"x(\d+)x")
-
-    def put(self, value: str | Callable[[], Iterable[str]]) -> str:
-        self._values.append(value)
-        return f"{self._tag}x{len(self._values) - 1}x"
-
-    def write(self, page: str, out) -> None:
-        """Write ``page`` to the text stream ``out`` with every token replaced by its value; a
-        callable value gives the pieces to write (a large value is never joined in memory)."""
-        pos = 0
-        for m in self._re.finditer(page):
-            out.write(page[pos:m.start()])
-            value = self._values[int(m.group(1))]
-            if callable(value):
-                for piece in value():
-                    out.write(piece)
-            else:
-                out.write(value)
-            pos = m.end()
-        out.write(page[pos:])
 
 
 def _highlight(sentence: str, mentions: Iterable[str]) -> str:
@@ -138,10 +126,10 @@ def time_span(incidents: Iterable[Incident]) -> tuple[int, int] | None:
     return min(_ms(i.date) for i in dated), max(_ms(i.date_end or i.date) for i in dated) + _DAY_MS
 
 
-def map_feature(i: Incident, span: tuple[int, int] | None, poly: dict[str, int] | None = None) -> dict:
+def map_feature(i: Incident, span: tuple[int, int] | None, shapes: "Shapes | None" = None) -> dict:
     """An incident as the page needs it, pre-escaped. ``s``/``e`` are its first day and the
     day after its last, in ms; an undated incident spans the whole period so that no time
-    window hides it. ``poly``: region outline index by folded name (``--regions``)."""
+    window hides it. ``poly``: the index of the outline it is drawn as (see :class:`Shapes`)."""
     if i.date:
         start, end = _ms(i.date), _ms(i.date_end or i.date) + _DAY_MS
     elif span:
@@ -150,7 +138,7 @@ def map_feature(i: Incident, span: tuple[int, int] | None, poly: dict[str, int] 
         start, end = 0, _DAY_MS
     props = {
         "t": i.event_type, "c": EVENT_COLOURS.get(i.event_type, "#777"),
-        "r": round(5 + 6 * i.confidence, 1), "m": PRECISION_RADIUS_M.get(i.precision, 0),
+        "r": round(5 + 6 * i.confidence, 1),
         "precision": i.precision, "s": start, "e": end,
         "src": "; ".join(i.sources) or i.source,
         "name": i.place.name,  # shown with textContent only
@@ -159,12 +147,9 @@ def map_feature(i: Incident, span: tuple[int, int] | None, poly: dict[str, int] 
         "tip": _esc(f"{i.place.name} · {labels().get(i.event_type, 'mention')} · {i.date or 'date unknown'}"),
         "id": i.incident_id,
     }
-    if poly and i.precision in ("region", "district"):
-        from gazetteer import fold_name
-
-        k = poly.get(fold_name(i.place.name))
-        if k is not None:
-            props["poly"] = k
+    k = shapes.index(i) if shapes is not None else None
+    if k is not None:
+        props["poly"] = k
     return {"type": "Feature", "properties": props,
             "geometry": {"type": "Point", "coordinates": [round(i.place.lon, 5), round(i.place.lat, 5)]}}
 
@@ -172,7 +157,7 @@ def map_feature(i: Incident, span: tuple[int, int] | None, poly: dict[str, int] 
 _BATCH = 2000  # features serialised at a time: the page is written in pieces, never held whole
 
 
-def _layer_specs(buckets: list[tuple[str, list[Incident]]], span, poly) -> Iterator[str]:
+def _layer_specs(buckets: list[tuple[str, list[Incident]]], span, shapes: "Shapes | None") -> Iterator[str]:
     """The incident layers as the JavaScript array map.js builds them from, in pieces: per
     event type its name, colour and FeatureCollection as a JSON string (V8 parses a string with
     JSON.parse several times faster than the same data as an object literal). Each piece is
@@ -185,7 +170,7 @@ def _layer_specs(buckets: list[tuple[str, list[Incident]]], span, poly) -> Itera
         yield ("," if n else "") + _js_json({"name": name, "colour": EVENT_COLOURS.get(etype, "#777")})[:-1] + ',"data":"'
         yield _js_string_part('{"type":"FeatureCollection","features":[')
         for k in range(0, len(incs), _BATCH):
-            part = dumps([map_feature(i, span, poly) for i in incs[k:k + _BATCH]])[1:-1]
+            part = dumps([map_feature(i, span, shapes) for i in incs[k:k + _BATCH]])[1:-1]
             yield _js_string_part(("," if k else "") + part)
         yield _js_string_part("]}") + '"}'
     yield "]"
@@ -201,124 +186,6 @@ def _js_json(value) -> str:
     """JSON for a <script>: '<' escaped so no string can close the script element."""
     return dumps(value).replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
-
-def _legend_html(counts: Counter, title: str, as_of: str, n: int) -> str:
-    lab = labels()
-    items = "".join(
-        f'<div class="im-li"><span class="im-dot" style="background:{EVENT_COLOURS.get(t, "#777")}"></span>'
-        f"{_esc(lab.get(t, 'Place mentioned (no event)'))} <span class=\"im-n\">{c}</span></div>"
-        for t, c in sorted(counts.items(), key=lambda kv: -kv[1])
-    )
-    return f"""
-<div id="im-title" class="im-box"><div class="im-h">{_esc(title)}</div>
-<div class="im-asof">{n} incident{'s' if n != 1 else ''} · data as of {_esc(as_of)}</div></div>
-<div id="im-legend" class="im-box"><div class="im-lh">Event type</div>{items or '<div class="im-li">no incidents</div>'}
-<div class="im-lh">Location precision</div>
-<div class="im-li"><span class="im-dot" style="background:#777"></span>settlement (point)</div>
-<div class="im-li"><span class="im-ring"></span>district / region (area)</div>
-<div class="im-note">Points are place centres, not strike coordinates.</div></div>"""
-
-
-_CSS = """
-<style>
-.im-box{position:absolute;z-index:1000;background:rgba(255,255,255,.94);border-radius:6px;
- box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#222}
-#im-title{top:10px;left:50%;transform:translateX(-50%);padding:6px 12px;text-align:center;max-width:60%}
-#im-title .im-h{font-weight:600;font-size:14px}
-#im-title .im-asof{color:#555}
-#im-legend{bottom:115px;right:10px;padding:8px 10px;max-width:240px}
-.im-lh{font-weight:600;margin:4px 0 2px}
-.im-li{display:flex;align-items:center;gap:6px;margin:1px 0}
-.im-dot{display:inline-block;width:11px;height:11px;border-radius:50%;border:1px solid #222}
-.im-ring{display:inline-block;width:13px;height:13px;border-radius:50%;border:1.5px dashed #777;background:rgba(120,120,120,.15)}
-.im-n{color:#666;margin-left:auto}
-.im-note{color:#666;margin-top:4px;font-size:11px}
-.im-popup{font:12px/1.4 system-ui,sans-serif}
-.im-title{font-size:14px}.im-local{color:#555}
-.im-sub{color:#666;margin-bottom:4px}
-.im-type{padding-left:6px;font-weight:600;margin:4px 0}
-.im-when{color:#333}
-.im-evidence{margin:6px 0;padding:4px 8px;border-left:3px solid #ccc;background:#fafafa;max-height:140px;overflow:auto}
-.im-evidence mark{background:#ffe58a;padding:0 1px}
-.im-facts{color:#444;margin-top:4px}.im-source{margin-top:4px;color:#444}
-.leaflet-container{background:#dfe7ec}
-.im-time{background:rgba(255,255,255,.95);padding:6px 8px;font:12px system-ui,sans-serif;min-width:340px}
-.im-time-row{display:flex;align-items:center;gap:6px}
-.im-range{flex:1;min-width:220px}
-.im-presets{display:flex;gap:4px;margin-top:4px;flex-wrap:wrap;align-items:center}
-.im-btn{border:1px solid #bbb;background:#fff;border-radius:4px;padding:1px 7px;cursor:pointer;font:12px system-ui,sans-serif}
-.im-btn.im-on{background:#333;color:#fff;border-color:#333}
-.im-source{font:12px system-ui,sans-serif;max-width:160px}
-.im-time-label{color:#444;margin-top:3px}
-.im-search{background:#fff;padding:3px}
-.im-search-input{width:170px;border:0;outline:0;font:13px system-ui,sans-serif;padding:3px}
-.im-search-item{display:block;padding:2px 4px;color:#0b5394;text-decoration:none;font:12px system-ui,sans-serif}
-.im-search-item:hover{background:#eef}
-.im-label{font:600 11px system-ui,sans-serif;color:#222;white-space:nowrap;
- text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;pointer-events:none}
-.im-zoom-low .im-label{display:none}
-.im-cluster div{width:100%;height:100%;border-radius:50%;border:2px solid rgba(255,255,255,.9);
- box-shadow:0 0 0 1px #222;display:flex;align-items:center;justify-content:center;opacity:.9}
-.im-cluster span{color:#fff;font:700 12px system-ui,sans-serif;text-shadow:0 0 2px #000}
-</style>"""
-
-
-def stable_ids(page: str) -> str:
-    """folium names its elements with random uuids; renumber them in order of appearance so
-    the same incidents always give the same file (re-runs are byte-identical)."""
-    seen: dict[str, str] = {}
-
-    def sub(m: re.Match) -> str:
-        return seen.setdefault(m.group(0), f"_{len(seen):06d}")
-
-    return re.sub(r"_[0-9a-f]{32}(?![0-9a-f])", sub, page)
-
-
-def inline_assets(page: str) -> str:
-    """Replace every CDN <script>/<link> of a folium page with the file's content, taken from
-    PyPI folium-offline, so the page works with no network. Unknown URLs are an error."""
-    from offlinefolium.elements import _res
-
-    from .errors import OutputError
-
-    def script(m: re.Match) -> str:
-        url = m.group(1)
-        if url not in _res:
-            raise OutputError(f"--offline: no bundled copy of {url}")
-        return "<script>" + _res[url].replace("</script", "<\\/script") + "</script>"
-
-    def link(m: re.Match) -> str:
-        url = m.group(1)
-        if url not in _res:
-            raise OutputError(f"--offline: no bundled copy of {url}")
-        return "<style>" + _res[url].replace("</style", "<\\/style") + "</style>"
-
-    page = re.sub(r'<script src="(https?://[^"]+)"></script>', script, page)
-    page = re.sub(r'<link rel="stylesheet" href="(https?://[^"]+)"\s*/?>', link, page)
-    return page
-
-
-def _cluster_assets():
-    """Leaflet.markercluster's JS/CSS, linked the way folium links its plugins (after Leaflet)."""
-    from branca.element import MacroElement
-    from folium.elements import JSCSSMixin
-
-    class ClusterAssets(JSCSSMixin, MacroElement):
-        default_js = [("markerclusterjs", _CLUSTER_JS[0])]
-        default_css = [("markerclustercss", _CLUSTER_CSS[0])]
-
-    return ClusterAssets()
-
-
-def _script(code: str):
-    """A script that runs after the map's earlier children are created (a map child, in order)."""
-    from branca.element import MacroElement
-    from jinja2 import Template
-
-    el = MacroElement()
-    el._template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
-    el.code = code
-    return el
 
 
 def load_regions(path: str | os.PathLike) -> list[dict]:
@@ -345,117 +212,205 @@ def load_regions(path: str | os.PathLike) -> list[dict]:
         raise InputError(f"{path}: not a GeoJSON file of named polygons ({e})") from None
 
 
-def _render(incidents: list[Incident], *, out, title: str = "Incidents", offline: bool = False,
-            as_of: str | None = None, regions: list[dict] | None = None, cluster: bool | None = None) -> None:
-    """Write the map page to the text stream ``out``. ``regions`` (from :func:`load_regions`) are
-    drawn as outlines, and region-level incidents whose region they name take its shape
-    instead of a circle."""
-    poly = None
-    import folium
-    from folium.plugins import Fullscreen, HeatMap, MeasureControl, MiniMap, MousePosition
+class Shapes:
+    """The outlines region-level incidents are drawn as, in the order the page holds them
+    (``IM.polys``): the user's ``--regions`` first (matched by name, districts too), then the
+    shipped oblasts (matched by country and admin-1 code)."""
 
-    slots = Slots()
-    m = folium.Map(location=[50.5, 36.5], zoom_start=7, tiles=None, control_scale=True, prefer_canvas=True)
-    m.get_root().header.add_child(folium.Element(slots.put(_CSS)))
-    js = (files("mapper") / "data" / "map.js").read_text(encoding="utf-8")
-    m.get_root().header.add_child(folium.Element(slots.put(f"<script>{js}</script>")))
-    m.get_root().html.add_child(folium.Element(slots.put(f"<title>{_esc(title)}</title>")))
+    def __init__(self, regions: list[dict] | None, oblasts: list[dict]) -> None:
+        from gazetteer import fold_name
+
+        self._fold = fold_name
+        regions = regions or []
+        self.geometries = [r["geometry"] for r in regions] + [f["geometry"] for f in oblasts]
+        self._by_name = {fold_name(r["name"]): k for k, r in enumerate(regions)}
+        self._by_code = {(f["properties"]["cc"], f["properties"]["a1"]): len(regions) + k
+                         for k, f in enumerate(oblasts) if f["properties"]["a1"]}
+        self.used: set[int] = set()
+
+    def index(self, i: Incident) -> int | None:
+        k = None
+        if i.precision in ("region", "district") and self._by_name:
+            k = self._by_name.get(self._fold(i.place.name))
+        if k is None and i.precision == "region" and i.place.feature_code == "ADM1":
+            k = self._by_code.get((i.place.country_code, i.place.admin1_code))
+        if k is not None:
+            self.used.add(k)
+        return k
+
+
+@lru_cache(maxsize=1)
+def _basemap() -> tuple[dict, str]:
+    """The shipped oblasts (for :class:`Shapes`) and the atlas base as the page's JSON."""
+    data = json.loads((_DATA / "basemap.json").read_text(encoding="utf-8"))
     bounds = boundaries_geojson()
-    if not offline:
-        import xyzservices.providers as xyz
+    base = {"countries": {"type": "FeatureCollection",
+                          "features": [f for f in bounds["features"] if f["properties"]["kind"] == "country"]},
+            "border": {"type": "FeatureCollection",
+                       "features": [f for f in bounds["features"] if f["properties"]["kind"] == "border"]},
+            "oblasts": data["oblasts"], "towns": data["towns"]}
+    return data["oblasts"], _js_json(base)
 
-        for name, prov, show in (("Light (Esri World Gray Canvas)", xyz.Esri.WorldGrayCanvas, True),
-                                 ("OpenStreetMap", xyz.OpenStreetMap.Mapnik, False),
-                                 ("Satellite (Esri World Imagery)", xyz.Esri.WorldImagery, False)):
-            folium.TileLayer(tiles=prov.build_url(), attr=prov.html_attribution, name=name,
-                             max_zoom=prov.get("max_zoom", 18), overlay=False, control=True, show=show).add_to(m)
-    countries = {"type": "FeatureCollection", "features": [f for f in bounds["features"] if f["properties"]["kind"] == "country"]}
-    border = {"type": "FeatureCollection", "features": [f for f in bounds["features"] if f["properties"]["kind"] == "border"]}
-    fill = 0.9 if offline else 0.0
-    tint = {"UA": "#f7f1da", "RU": "#ecebe8", "BY": "#eeeeee"}
-    folium.GeoJson(countries, name="Countries", control=False,
-                   style_function=lambda f, fill=fill: {"color": "#6b6b6b", "weight": 1, "fillOpacity": fill,
-                                                        "fillColor": tint.get(f["properties"]["iso_a2"], "#f4f1ea")},
-                   tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
-    folium.GeoJson(border, name="Russia–Ukraine state border",
-                   style_function=lambda f: {"color": "#c0392b", "weight": 3.5, "dashArray": "8 4", "opacity": 0.9}).add_to(m)
+
+@lru_cache(maxsize=None)
+def _asset(name: str) -> str:
+    return (_DATA / name).read_text(encoding="utf-8")
+
+
+def _asset_tags(names: list[str], cdn: bool) -> str:
+    """The page's libraries: inlined (default), or linked at their pinned unpkg URLs with the
+    browser checking each file's SRI hash (``cdn``)."""
+    manifest = json.loads(_asset("vendor/manifest.json"))["files"]
+    out = []
+    for name in names:
+        if cdn:
+            f = manifest[name]
+            if name.endswith(".css"):
+                out.append(f'<link rel="stylesheet" href="{f["cdn"]}" integrity="{f["integrity"]}" crossorigin="anonymous">')
+            else:
+                out.append(f'<script src="{f["cdn"]}" integrity="{f["integrity"]}" crossorigin="anonymous"></script>')
+        elif name.endswith(".css"):
+            out.append("<style>" + _asset("vendor/" + name).replace("</style", "<\\/style") + "</style>")
+        else:
+            out.append("<script>" + _asset("vendor/" + name).replace("</script", "<\\/script") + "</script>")
+    return "\n".join(out)
+
+
+def _legend_html(counts: Counter, n_areas: int) -> str:
+    lab = labels()
+    items = "".join(
+        f'<div class="im-li"><span class="im-dot" style="background:{EVENT_COLOURS.get(t, "#777")}"></span>'
+        f"{_esc(lab.get(t, 'Place mentioned (no event)'))} <span class=\"im-n\">{c}</span></div>"
+        for t, c in sorted(counts.items(), key=lambda kv: -kv[1])
+    )
+    items = items or '<div class="im-li">no incidents</div>'
+    return (f'<aside id="im-legend"><div class="im-lh">Event type</div>{items}'
+            '<div class="im-lh">Location precision</div>'
+            '<div class="im-li"><span class="im-dot" style="background:#777"></span>settlement (point)</div>'
+            '<div class="im-li"><span class="im-poly"></span>oblast (its outline)</div>'
+            '<div class="im-li"><span class="im-diamond"></span>district, community, country (somewhere in it)</div>'
+            '<div class="im-note">Points are place centres, not strike coordinates.</div></aside>')
+
+
+def _outliers(incidents: list[Incident]) -> tuple[list[Incident], list[Incident]]:
+    """(inside, outside) the border region's window: one stray point must not zoom the view out
+    to Africa; it is listed instead (and stays on the map, a zoom-out away)."""
+    s, w, n, e = THEATRE_BOX
+    inside = [i for i in incidents if s <= i.place.lat <= n and w <= i.place.lon <= e]
+    outside = [i for i in incidents if not (s <= i.place.lat <= n and w <= i.place.lon <= e)]
+    return (inside, outside) if inside else (incidents, [])
+
+
+def _fit(incidents: list[Incident]) -> list[list[float]]:
+    if not incidents:
+        return REGION_BOUNDS
+    lats = [i.place.lat for i in incidents]
+    lons = [i.place.lon for i in incidents]
+    pad = 0.35
+    return [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]]
+
+
+def _days(incidents: list[Incident], span: tuple[int, int] | None) -> list[int]:
+    """Incidents per day of the span (a multi-day incident counts on each of its days)."""
+    if not span:
+        return []
+    n = (span[1] - span[0]) // _DAY_MS
+    if n > 3660:  # a decade of days is no histogram: the slider alone
+        return []
+    days = [0] * n
+    for i in incidents:
+        if i.date:
+            a = (_ms(i.date) - span[0]) // _DAY_MS
+            b = (_ms(i.date_end or i.date) - span[0]) // _DAY_MS
+            for k in range(a, b + 1):
+                days[k] += 1
+    return days
+
+
+def _page(incidents: list[Incident], *, title: str, cdn: bool, as_of: str | None, regions: list[dict] | None,
+          cluster: bool | None) -> Iterator[str]:
+    oblasts, base = _basemap()
+    shapes = Shapes(regions, oblasts["features"])
     span = time_span(incidents)
     buckets: dict[str, list[Incident]] = {}
     for i in incidents:
         buckets.setdefault(i.event_type, []).append(i)
-    n_areas = sum(1 for i in incidents if i.precision != "settlement")
-    n_points = len(incidents) - n_areas
-    if cluster is None:
-        cluster = n_points > CLUSTER_OVER
-    if cluster:
-        _cluster_assets().add_to(m)
-        _script("IM.cluster = true;").add_to(m)
-    # maxZoom is set on the map itself: with no tile layer (offline) Leaflet has none, and the
-    # cluster plugin refuses to start without it (folium does not pass max_zoom to the map)
-    _script("%s.setMaxZoom(18); map_pane = %s.createPane('imAreas'); map_pane.style.zIndex = 390; IM.dashAreas = %s;"
-            % (m.get_name(), m.get_name(), "true" if n_areas <= MAX_DASHED_AREAS else "false")).add_to(m)
-    if regions:
-        from gazetteer import fold_name
-
-        poly = {fold_name(r["name"]): k for k, r in enumerate(regions)}
-        _script("IM.polys = %s;" % slots.put(_js_json([r["geometry"] for r in regions]))).add_to(m)
-        folium.GeoJson({"type": "FeatureCollection", "features": [
-                           {"type": "Feature", "properties": {"name": _esc(r["name"])}, "geometry": r["geometry"]} for r in regions]},
-                       name="Region outlines",
-                       style_function=lambda f: {"color": "#555", "weight": 0.8, "fillOpacity": 0, "opacity": 0.7},
-                       tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
     order = sorted(buckets.items(), key=lambda kv: -len(kv[1]))
-    if incidents:
-        HeatMap([[i.place.lat, i.place.lon, max(0.2, i.confidence)] for i in incidents if i.kind == "incident"],
-                name="Heat map", show=False, radius=18).add_to(m)
-    Fullscreen().add_to(m)
-    if not offline:
-        MiniMap(toggle_display=True).add_to(m)
-    MeasureControl(primary_length_unit="kilometers").add_to(m)
-    MousePosition(position="bottomright", separator=" , ", num_digits=4, prefix="lat , lon:", empty_string="").add_to(m)
-    control = folium.LayerControl(collapsed=len(buckets) > 8)
-    control.add_to(m)
-    place_labels = {}
+    n_areas = sum(1 for i in incidents if i.precision != "settlement")
+    if cluster is None:
+        cluster = len(incidents) - n_areas > CLUSTER_OVER
+    inside, outside = _outliers(incidents)
+    per_place = Counter(i.place.geonameid for i in incidents if i.precision == "settlement")
+    first = {}
     for i in incidents:
-        if i.precision == "settlement":
-            place_labels[i.place.geonameid] = [round(i.place.lat, 5), round(i.place.lon, 5), _esc(i.place.name)]
-    cfg = {"span": list(span) if span else None,
-           "sources": sorted({"; ".join(i.sources) or i.source for i in incidents}),
-           "labels": list(place_labels.values()) if len(place_labels) <= MAX_LABELS else []}
-    _script(f"IM.init(Object.assign({slots.put(_js_json(cfg))}, {{map: {m.get_name()}, control: {control.get_name()}, "
-            f"groups: IM.build({m.get_name()}, {control.get_name()}, "
-            f"{slots.put(lambda: _layer_specs(order, span, poly))})}}));").add_to(m)
-    pts = [(i.place.lat, i.place.lon) for i in incidents]
-    if pts:
-        lat0, lat1 = min(p[0] for p in pts), max(p[0] for p in pts)
-        lon0, lon1 = min(p[1] for p in pts), max(p[1] for p in pts)
-        pad = 0.35
-        m.fit_bounds([[lat0 - pad, lon0 - pad], [lat1 + pad, lon1 + pad]])
-    else:
-        m.fit_bounds(REGION_BOUNDS)
-    counts = Counter(i.event_type for i in incidents)
+        first.setdefault(i.place.geonameid, i.place)
+    busiest = [first[g] for g, _ in per_place.most_common(MAX_LABELS)]
     n_inc = sum(1 for i in incidents if i.kind == "incident")
     as_of = as_of or max((i.date_end or i.date for i in incidents if i.date), default=dt.date.today()).isoformat()
-    m.get_root().html.add_child(folium.Element(slots.put(_legend_html(counts, title, as_of, n_inc))))
-    page = stable_ids(m.get_root().render())  # folium's ids are renumbered before any data is in
-    if offline:
-        page = inline_assets(page)
-    slots.write(page, out)
+    assets = ["leaflet.css", "leaflet.js", "leaflet-heat.js"]
+    if cluster:
+        assets[1:1] = ["MarkerCluster.css"]
+        assets.append("leaflet.markercluster.js")
+
+    yield ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+           '<meta name="viewport" content="width=device-width, initial-scale=1">'
+           f"<title>{_esc(title)}</title>\n")
+    yield _asset_tags(assets, cdn)
+    yield "\n<style>" + _asset("map.css") + "</style>\n<script>" + _asset("map.js") + "</script>\n</head><body>\n"
+    away = ""
+    if outside:
+        named = ", ".join(f"{i.place.name} ({i.place.country_code})" for i in outside[:MAX_OUTLIERS_NAMED])
+        more = f" and {len(outside) - MAX_OUTLIERS_NAMED} more" if len(outside) > MAX_OUTLIERS_NAMED else ""
+        away = (f'<div id="im-outliers">{len(outside)} outside the border region, not in the first view: '
+                f"{_esc(named)}{_esc(more)}</div>")
+    yield (f'<header id="im-head"><div id="im-title"><div class="im-h">{_esc(title)}</div>'
+           f'<div class="im-asof">{n_inc} incident{"s" if n_inc != 1 else ""} · data as of {_esc(as_of)}</div>'
+           f'{away}<div id="im-notice"></div></div>'
+           '<div class="im-search"><input id="im-search-input" class="im-search-input" type="search" '
+           'placeholder="Find a place…" aria-label="Find a place"><div id="im-search-list" class="im-search-list">'
+           "</div></div></header>\n")
+    yield (f'<div id="im-main"><div id="im-map"></div>{_legend_html(Counter(i.event_type for i in incidents), n_areas)}'
+           '</div>\n<div id="im-time" hidden></div>\n<script>\n')
+    if sum(1 for i in incidents if i.precision in ("region", "district")) > MAX_REGION_SHAPES:
+        shapes = None  # thousands of copies of an oblast would take seconds to draw: diamonds
+    else:
+        for i in incidents:
+            shapes.index(i)  # which outlines the page must carry: only those are written
+    polys = [g if k in shapes.used else None for k, g in enumerate(shapes.geometries)] if shapes else []
+    cfg = {"span": list(span) if span else None, "days": _days(incidents, span),
+           "sources": sorted({"; ".join(i.sources) or i.source for i in incidents}),
+           "labels": [[round(p.lat, 5), round(p.lon, 5), _esc(p.name), k] for k, p in enumerate(busiest)],
+           "bounds": _fit(inside), "cluster": cluster, "dashAreas": n_areas <= MAX_DASHED_AREAS,
+           "tiles": TILES,
+           "heat": [[round(i.place.lat, 4), round(i.place.lon, 4), max(0.2, i.confidence)]
+                    for i in incidents if i.kind == "incident"],
+           "regions": {"type": "FeatureCollection", "features": [
+               {"type": "Feature", "properties": {"name": _esc(r["name"])}, "geometry": r["geometry"]}
+               for r in regions]} if regions else None}
+    yield "IM.start(Object.assign(" + _js_json(cfg) + ", {polys: " + _js_json(polys) + "}), " + base + ",\n"
+    yield from _layer_specs(order, span, shapes)
+    yield ");\n</script></body></html>\n"
 
 
-def render_html(incidents: list[Incident], **kw) -> str:
+def _options(*, title: str = "Incidents", cdn: bool = False, as_of: str | None = None,
+             regions: list[dict] | None = None, cluster: bool | None = None) -> dict:
+    return {"title": title, "cdn": cdn, "as_of": as_of, "regions": regions, "cluster": cluster}
+
+
+def render_html(incidents: Iterable[Incident], **kw) -> str:
     """The map page as a string (:func:`write_map` writes it to a file in pieces)."""
-    buf = io.StringIO()
-    _render(incidents, out=buf, **kw)
-    return buf.getvalue()
+    return "".join(_page(list(incidents), **_options(**kw)))
 
 
-def write_map(path: str | os.PathLike, incidents: list[Incident], **kw) -> Path:
+def write_map(path: str | os.PathLike, incidents: Iterable[Incident], **kw) -> Path:
     """Write the map page: the incident data is serialised and written in pieces, so a map of
-    hundreds of thousands of incidents is never held in memory as one string."""
+    hundreds of thousands of incidents is never held in memory as one string. Options:
+    ``title``, ``cdn`` (link the libraries instead of carrying them), ``as_of``, ``regions``
+    (from :func:`load_regions`), ``cluster`` (default: above CLUSTER_OVER points)."""
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-        _render(incidents, out=fh, **kw)
+        for piece in _page(list(incidents), **_options(**kw)):
+            fh.write(piece)
     return Path(path)
 
 
-__all__ = ["EVENT_COLOURS", "inline_assets", "map_feature", "popup_html", "render_html", "time_span", "write_map"]
+__all__ = ["EVENT_COLOURS", "load_regions", "map_feature", "popup_html", "render_html", "time_span", "write_map"]

@@ -2,7 +2,7 @@
 
 A thin layer over the library, one module per command (as Fiona's ``fio``): it parses options,
 calls the stages and turns MapperError into one line on stderr with a distinct exit code
-(input 1, usage 2, partial batch failure 3). Heavy libraries (folium, geopandas) are imported
+(input 1, usage 2, partial batch failure 3). Heavy libraries (geopandas, pyogrio) are imported
 only by the outputs that need them.
 """
 

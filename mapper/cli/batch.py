@@ -46,7 +46,7 @@ from .render import write_outputs
 @output_options
 @handle_errors
 def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json, max_bytes, engine, scheduler,
-          no_cache, feed_context, gazetteer_path, precision, mentions, offline, title, regions_path):
+          no_cache, feed_context, gazetteer_path, precision, mentions, cdn, offline, title, regions_path):
     """Process folders, globs and collections (JSON, JSONL, CSV, Telegram exports) into one
     combined map and dataset; bad files are listed in OUT/errors.jsonl and skipped.
 
@@ -99,7 +99,7 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
         raise InputError(f"no readable input, nothing written: {first}{more}")
     with output_set():
         summary, written = _write_batch(out_dir, result, fmts, sel, merge=merge, records=records, errors=errors,
-                                        warnings=warnings, title=title, offline=offline, precision=precision,
+                                        warnings=warnings, title=title, cdn=cdn, precision=precision,
                                         mentions=mentions, regions_path=regions_path, t0=t0, n_inputs=len(files))
     if as_json:
         click.echo(json.dumps(summary))
@@ -119,7 +119,7 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
         sys.exit(EXIT_PARTIAL)
 
 
-def _write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings, title, offline, precision,
+def _write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings, title, cdn, precision,
                  mentions, regions_path, t0, n_inputs):
     """Every output of a batch (staged by the caller's output set), and its summary."""
     from .. import export
@@ -141,12 +141,12 @@ def _write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings
         counts = result.counts()
     written += write_outputs(out_dir, "incidents", incidents,
                              [f for f in fmts if f != "html" and (merge or f != "geojson")],
-                             title=None, offline=offline, precision=precision, mentions=mentions)
+                             title=None, cdn=cdn, precision=precision, mentions=mentions)
     if "html" in fmts:
         from ..render import load_regions, write_map
 
         written.append(write_map(out_dir / "map.html", export.select(incidents, mentions=mentions),
-                                 title=title or f"Incidents from {n_reports} reports", offline=offline,
+                                 title=title or f"Incidents from {n_reports} reports", cdn=cdn,
                                  regions=load_regions(regions_path) if regions_path else None))
     write_text(out_dir / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
     summary = {

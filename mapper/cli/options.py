@@ -80,7 +80,12 @@ def output_options(f):
     f = click.option("--precision", type=click.IntRange(0, 10), default=5, show_default=True,
                      help="Decimals of exported coordinates.")(f)
     f = click.option("--mentions", is_flag=True, help="Also export places mentioned with no event (kind: mention).")(f)
-    f = click.option("--offline", is_flag=True, help="Self-contained HTML: scripts inlined, no tiles, works with no network.")(f)
+    f = click.option("--cdn", is_flag=True,
+                     help="Link the map's libraries from unpkg (pinned versions, SRI-checked) instead of carrying "
+                          "them: a smaller HTML file that needs the network. By default a map is one self-contained "
+                          "file that works offline.")(f)
+    # before maps were self-contained by default, --offline asked for it: still accepted, a no-op
+    f = click.option("--offline", "offline", is_flag=True, hidden=True)(f)
     f = click.option("--title", default=None, help="Map title (default: from the report).")(f)
     f = click.option("--regions", "regions_path", type=click.Path(exists=True, dir_okay=False),
                      help="GeoJSON of region outlines (e.g. geoBoundaries ADM1) to draw, and to shade region-level incidents.")(f)

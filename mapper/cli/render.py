@@ -47,7 +47,7 @@ def report_title(rep) -> str:
     return first or rep.id
 
 
-def write_outputs(out_dir: Path, stem: str, incidents, fmts, *, title, offline, precision, mentions, png=False,
+def write_outputs(out_dir: Path, stem: str, incidents, fmts, *, title, cdn, precision, mentions, png=False,
                   regions=None) -> list[Path]:
     """Write the chosen formats as one set (all or none replace the previous ones); the PNG is
     taken of the map once it is in place."""
@@ -62,7 +62,7 @@ def write_outputs(out_dir: Path, stem: str, incidents, fmts, *, title, offline, 
                 from ..render import write_map
 
                 written.append(write_map(path, export.select(incidents, mentions=mentions), title=title,
-                                         offline=offline, regions=regions))
+                                         cdn=cdn, regions=regions))
             else:
                 written.append(export.write(fmt, path, list(incidents), precision=precision, mentions=mentions))
     if png and "html" in fmts:
@@ -87,7 +87,7 @@ def write_outputs(out_dir: Path, stem: str, incidents, fmts, *, title, offline, 
 @gazetteer_option
 @output_options
 @handle_errors
-def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, precision, mentions, offline, title,
+def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, precision, mentions, cdn, offline, title,
            regions_path):
     """Render each report as a map (and GeoJSON, ...) in the output folder.
 
@@ -149,7 +149,7 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
                 continue
             stem = unique_slug(slugify(rep.id), used)
             written = write_outputs(Path(out), stem, result.incidents, formats, title=title or report_title(rep),
-                                    offline=offline, precision=precision, mentions=mentions, png=png,
+                                    cdn=cdn, precision=precision, mentions=mentions, png=png,
                                     regions=regions)
             n_written += len(written)
             n_inc = sum(1 for i in result.incidents if i.kind == "incident")
@@ -162,7 +162,7 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
         else:
             target = Path(out)
             name = title or (titles[0] if len(titles) == 1 else f"Incidents from {len(titles)} reports")
-            written = write_outputs(target.parent, target.stem, collected, [fmt], title=name, offline=offline,
+            written = write_outputs(target.parent, target.stem, collected, [fmt], title=name, cdn=cdn,
                                     precision=precision, mentions=mentions, png=png, regions=regions)
             echo(f"{len(titles)} report(s): {sum(1 for i in collected if i.kind == 'incident')} incidents "
                  f"-> {', '.join(str(w) for w in written)}")

@@ -1,7 +1,8 @@
-/* incident-mapper page controls: time window with presets, play, source filter, place search,
-   place labels. Plain Leaflet 1.9, no other dependency. Every string shown here was escaped by
-   the Python side before it was embedded; nothing from a report is inserted as raw HTML here
-   except those pre-escaped strings. */
+/* incident-mapper's page: the atlas base, the incident layers, the time window with its per-day
+   histogram, place search, labels. Plain Leaflet 1.9 (and Leaflet.markercluster / Leaflet.heat
+   when the page carries them). Every string shown here was escaped by the Python side before it
+   was embedded (mapper/render.py); text from a report reaches the page only pre-escaped, or
+   through textContent. */
 (function () {
   var IM = (window.IM = window.IM || { layers: [] });
   var DAY = 86400000;
@@ -10,40 +11,84 @@
     return new Date(ms).toISOString().slice(0, 10);
   }
 
-  // A point per settlement incident; districts and regions as areas (their outline when the
-  // page has one, else a circle), in a pane below the points.
+  function el(tag, cls, parent, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+
+  // A diamond drawn like a circle marker (on the page's canvas: thousands cost what circles
+  // cost, where one DOM element each cost seconds)
+  IM.Diamond = L.CircleMarker.extend({
+    _updatePath: function () { this._renderer._updateDiamond(this); },
+  });
+  L.Canvas.include({
+    _updateDiamond: function (layer) {
+      if (!this._drawing || layer._empty()) return;
+      var p = layer._point, r = layer._radius, ctx = this._ctx;
+      this._layers[layer._leaflet_id] = layer;
+      ctx.beginPath();
+      ctx.moveTo(p.x, p.y - r);
+      ctx.lineTo(p.x + r, p.y);
+      ctx.lineTo(p.x, p.y + r);
+      ctx.lineTo(p.x - r, p.y);
+      ctx.closePath();
+      this._fillStroke(ctx, layer);
+    },
+  });
+  L.SVG.include({
+    _updateDiamond: function (layer) {
+      var p = layer._point, r = layer._radius;
+      this._setPath(layer, layer._empty() ? "M0 0" :
+        "M" + p.x + "," + (p.y - r) + "L" + (p.x + r) + "," + p.y + "L" + p.x + "," + (p.y + r) + "L" + (p.x - r) + "," + p.y + "z");
+    },
+  });
+
+  // A point per settlement incident. A region is drawn as its oblast (IM.polys); a district,
+  // community or country, whose extent the page does not have, as a hollow diamond: a symbol
+  // that reads "somewhere in this area", never a circle that looks like a blast radius.
   IM.pointToLayer = function (feature, latlng) {
     var p = feature.properties;
     if (p.precision === "settlement") {
       return L.circleMarker(latlng, { radius: p.r, color: "#222", weight: 1, fillColor: p.c, fillOpacity: 0.9 });
     }
-    var style = { color: p.c, weight: 2, opacity: 0.85, fillColor: p.c, fillOpacity: 0.2, pane: "imAreas" };
-    // a dashed edge says "somewhere in here"; on canvas it costs ~0.1 ms an area, so big maps go solid
-    if (IM.dashAreas !== false) style.dashArray = "6 4";
     if (p.poly !== undefined && IM.polys && IM.polys[p.poly]) {
+      var style = { color: p.c, weight: 2, opacity: 0.85, fillColor: p.c, fillOpacity: 0.12 };
+      if (IM.dashAreas !== false) style.dashArray = "6 4";
       return L.geoJSON(IM.polys[p.poly], { style: function () { return style; } }).getLayers()[0];
     }
-    return L.circle(latlng, Object.assign({ radius: p.m }, style));
+    var size = { community: 7, district: 9, region: 11, country: 13 }[p.precision] || 9;
+    return new IM.Diamond(latlng, {
+      radius: size, color: p.c, weight: 2, opacity: 0.95, fillColor: p.c, fillOpacity: 0.2,
+      dashArray: IM.dashAreas !== false ? "4 3" : null,
+    });
   };
 
   // Popups and tooltips are bound on first use: binding 20,000 up front costs seconds.
+  var POPUP = { maxWidth: 380, autoPanPadding: [24, 24] };
   IM.onEachFeature = function (feature, layer) {
     var p = feature.properties;
+    // an oblast's outline shares the points' canvas (a canvas below another gets no clicks),
+    // drawn before them so that the points and diamonds inside it stay clickable
+    if (layer instanceof L.Polygon) layer.on("add", function () { layer.bringToBack(); });
     layer.once("click", function (e) {
-      layer.bindPopup(p.popup, { maxWidth: 380 }).openPopup(e.latlng);
+      layer.bindPopup(p.popup, POPUP).openPopup(e.latlng);
     });
     layer.once("mouseover", function (e) {
       layer.bindTooltip(p.tip, { sticky: true }).openTooltip(e.latlng);
     });
     layer.openPopup = function () {
-      if (!layer.getPopup()) layer.bindPopup(p.popup, { maxWidth: 380 });
+      if (!layer.getPopup()) layer.bindPopup(p.popup, POPUP);
       return L.Layer.prototype.openPopup.apply(layer, arguments);
     };
     IM.layers.push(layer);
   };
 
   // One overlay per event type, from JSON text (see render.py), listed in the layer control.
-  // With IM.cluster, the type's points go into a marker-cluster group and its areas beside it.
+  // With IM.cluster, the type's points go into a marker-cluster group (its colour, its count)
+  // and its areas beside it.
   IM.build = function (map, control, specs) {
     return specs.map(function (s) {
       var layer = L.geoJSON(JSON.parse(s.data), { pointToLayer: IM.pointToLayer, onEachFeature: IM.onEachFeature });
@@ -81,6 +126,107 @@
     });
   };
 
+  var TINT = { UA: "#f7f1da", RU: "#ecebe8", BY: "#eeeeee" };
+
+  // The page's own atlas: land, oblast outlines, the state border, names by zoom. It is drawn
+  // from the page itself, so the map reads the same with no network; tiles are optional base
+  // layers drawn above the land and below the lines.
+  function addBase(map, control, base, cfg) {
+    [["imLand", 150], ["imLines", 380], ["imNames", 420]].forEach(function (p) {
+      map.createPane(p[0]).style.zIndex = p[1];
+    });
+    map.getPane("imNames").style.pointerEvents = "none";
+    var none = L.layerGroup().addTo(map);
+    var bases = { "Atlas (no network needed)": none };
+    (cfg.tiles || []).forEach(function (t) {
+      var layer = L.tileLayer(t.url, { attribution: t.attr, maxZoom: t.maxZoom || 18 });
+      layer.on("tileerror", function () { notice("Map tiles could not be loaded (no network?): the atlas below is drawn from the page itself."); });
+      bases[t.name] = layer;
+    });
+    control = L.control.layers(bases, {}, { collapsed: true }).addTo(map);
+    // every overlay by its name, for the page's own use and for tests: IM.overlay("Oblast outlines")
+    IM._overlays = {};
+    var add = control.addOverlay;
+    control.addOverlay = function (layer, name) {
+      IM._overlays[name] = layer;
+      return add.call(control, layer, name);
+    };
+    L.geoJSON(base.countries, {
+      pane: "imLand", interactive: false,
+      style: function (f) {
+        return { color: "#8a8a8a", weight: 1, fillOpacity: 1, fillColor: TINT[f.properties.iso_a2] || "#f4f1ea" };
+      },
+    }).addTo(map);
+    var oblasts = L.geoJSON(base.oblasts, {
+      pane: "imLines", interactive: false, style: { color: "#8c8577", weight: 0.9, opacity: 0.9, fill: false },
+    }).addTo(map);
+    control.addOverlay(oblasts, "Oblast outlines");
+    var border = L.geoJSON(base.border, {
+      pane: "imLines", interactive: false, style: { color: "#c0392b", weight: 3.5, dashArray: "8 4", opacity: 0.9 },
+    }).addTo(map);
+    control.addOverlay(border, "Russia–Ukraine state border");
+    var names = L.layerGroup().addTo(map);
+    base.oblasts.features.forEach(function (f) {
+      var p = f.properties;
+      nameMarker(p.label, p.name.replace(/ Oblast$/, ""), "im-name-oblast", 5, 9).addTo(names);
+    });
+    base.towns.forEach(function (t) {
+      nameMarker([t[0], t[1]], t[2], "im-name-town", t[3], 99).addTo(names);
+    });
+    control.addOverlay(names, "Oblast and town names");
+    return control;
+  }
+
+  // A name shown from zoom `from` up to (not including) zoom `to` (classes on the map tell CSS)
+  function nameMarker(latlng, text, cls, from, to) {
+    var c = cls + " im-from" + from + (to < 99 ? " im-to" + to : "");
+    var icon = L.divIcon({ className: "im-name " + c, html: "", iconSize: null });
+    var m = L.marker(latlng, { icon: icon, interactive: false, keyboard: false, pane: "imNames" });
+    m.on("add", function () { m.getElement().textContent = text; });
+    return m;
+  }
+
+  function zoomClasses(map) {
+    var box = map.getContainer(), z = map.getZoom();
+    for (var k = 3; k <= 12; k++) {
+      box.classList.toggle("im-zge" + k, z >= k);
+    }
+  }
+
+  IM.overlay = function (name) {
+    return IM._overlays[name];
+  };
+
+  function notice(text) {
+    var n = document.getElementById("im-notice");
+    if (n && !n.textContent) n.textContent = text;
+  }
+
+  IM.start = function (cfg, base, specs) {
+    IM.cluster = !!cfg.cluster;
+    IM.dashAreas = cfg.dashAreas;
+    IM.polys = cfg.polys;
+    var map = L.map("im-map", { preferCanvas: true, maxZoom: 18, minZoom: 3, zoomSnap: 0.25 });
+    L.control.scale({ imperial: false }).addTo(map);
+    var control = addBase(map, null, base, cfg);
+    if (cfg.regions) {
+      control.addOverlay(L.geoJSON(cfg.regions, {
+        pane: "imLines", style: { color: "#555", weight: 0.8, fillOpacity: 0, opacity: 0.7 },
+        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name); },
+      }).addTo(map), "Region outlines");
+    }
+    map.fitBounds(cfg.bounds);
+    map.on("zoomend", function () { zoomClasses(map); });
+    zoomClasses(map);
+    var groups = IM.build(map, control, specs);
+    if (cfg.heat && cfg.heat.length && L.heatLayer) {
+      control.addOverlay(L.heatLayer(cfg.heat, { radius: 18 }), "Heat map");
+    }
+    addPosition(map);
+    IM.init({ map: map, control: control, groups: groups, span: cfg.span, days: cfg.days, sources: cfg.sources,
+              labels: cfg.labels });
+  };
+
   IM.init = function (cfg) {
     var map = cfg.map;
     IM.map = map;
@@ -97,7 +243,7 @@
     IM.source = "";
     if (cfg.labels && cfg.labels.length) addLabels(map, cfg.labels, cfg.control);
     addSearch(map);
-    if (cfg.span) addTimeControl(map, cfg);
+    if (cfg.span) addTimeControl(cfg);
     IM.apply();
     // for benchmarks: when the page was ready, and when its first frame was drawn
     IM.readyAt = performance.now();
@@ -140,6 +286,7 @@
       IM._label.textContent = from + " – " + fmt(t) + " · " + shown + " shown";
     }
     if (IM._range) IM._range.value = String(t);
+    if (IM._brush) IM._brush();
     return shown;
   };
 
@@ -154,145 +301,207 @@
     return IM.apply();
   };
 
-  // A Leaflet control whose box does not pass clicks and scrolls on to the map.
-  function panel(map, position, className, build) {
-    var C = L.Control.extend({
-      options: { position: position },
-      onAdd: function () {
-        var div = L.DomUtil.create("div", className + " leaflet-bar");
-        L.DomEvent.disableClickPropagation(div);
-        L.DomEvent.disableScrollPropagation(div);
-        build(div);
-        return div;
-      },
-    });
-    return new C().addTo(map);
-  }
+  // The days from `a` to `b` (ms, both included), as the histogram's brush sets them
+  IM.setRange = function (a, b) {
+    var lo = Math.max(IM.span[0], Math.min(a, b)), hi = Math.min(IM.span[1] - DAY, Math.max(a, b));
+    IM.t = hi;
+    IM.window = hi - lo + DAY;
+    return IM.apply();
+  };
 
-  function addTimeControl(map, cfg) {
-    IM.timeControl = panel(map, "bottomleft", "im-time", function (div) {
-      var row = L.DomUtil.create("div", "im-time-row", div);
-      var play = L.DomUtil.create("button", "im-btn", row);
-      play.type = "button";
-      play.title = "Play the period day by day";
-      play.textContent = "▶";
-      var range = L.DomUtil.create("input", "im-range", row);
-      range.type = "range";
-      range.min = String(cfg.span[0]);
-      range.max = String(cfg.span[1] - DAY);
-      range.step = String(DAY);
-      range.value = String(IM.t);
-      range.setAttribute("aria-label", "Date");
-      IM._range = range;
-      var presets = L.DomUtil.create("div", "im-presets", div);
-      [["All", 0], ["30 days", 30], ["7 days", 7], ["24 h", 1]].forEach(function (p, i) {
-        var b = L.DomUtil.create("button", "im-btn im-preset" + (i === 0 ? " im-on" : ""), presets);
-        b.type = "button";
-        b.textContent = p[0];
-        b.dataset.days = String(p[1]);
-        b.onclick = function () {
-          Array.prototype.forEach.call(presets.querySelectorAll(".im-preset"), function (x) {
-            x.classList.remove("im-on");
-          });
-          b.classList.add("im-on");
-          IM.setWindow(p[1]);
-        };
-      });
-      if (cfg.sources && cfg.sources.length > 1) {
-        var sel = L.DomUtil.create("select", "im-source", presets);
-        sel.setAttribute("aria-label", "Source");
-        var all = document.createElement("option");
-        all.value = "";
-        all.textContent = "all sources";
-        sel.appendChild(all);
-        cfg.sources.forEach(function (s) {
-          var o = document.createElement("option");
-          o.value = s;
-          o.textContent = s;
-          sel.appendChild(o);
-        });
-        sel.onchange = function () {
-          IM.source = sel.value;
-          IM.apply();
-        };
-      }
-      IM._label = L.DomUtil.create("div", "im-time-label", div);
-      range.oninput = function () {
-        IM.setTime(Number(range.value));
+  function addTimeControl(cfg) {
+    var div = document.getElementById("im-time");
+    div.hidden = false;
+    if (cfg.days && cfg.days.length > 1) addHistogram(div, cfg);
+    var row = el("div", "im-time-row", div);
+    var play = el("button", "im-btn", row, "▶");
+    play.type = "button";
+    play.title = "Play the period day by day";
+    var range = el("input", "im-range", row);
+    range.type = "range";
+    range.min = String(cfg.span[0]);
+    range.max = String(cfg.span[1] - DAY);
+    range.step = String(DAY);
+    range.value = String(IM.t);
+    range.setAttribute("aria-label", "Date");
+    IM._range = range;
+    var presets = el("div", "im-presets", div);
+    var buttons = [];
+    [["All", 0], ["30 days", 30], ["7 days", 7], ["24 h", 1]].forEach(function (p, i) {
+      var b = el("button", "im-btn im-preset" + (i === 0 ? " im-on" : ""), presets, p[0]);
+      b.type = "button";
+      b.dataset.days = String(p[1]);
+      buttons.push(b);
+      b.onclick = function () {
+        buttons.forEach(function (x) { x.classList.remove("im-on"); });
+        b.classList.add("im-on");
+        IM.setWindow(p[1]);
       };
-      var timer = null;
-      play.onclick = function () {
-        if (timer) {
+    });
+    IM._presetsOff = function () { buttons.forEach(function (x) { x.classList.remove("im-on"); }); };
+    if (cfg.sources && cfg.sources.length > 1) {
+      var sel = el("select", "im-source", presets);
+      sel.setAttribute("aria-label", "Source");
+      el("option", "", sel, "all sources").value = "";
+      cfg.sources.forEach(function (s) { el("option", "", sel, s).value = s; });
+      sel.onchange = function () {
+        IM.source = sel.value;
+        IM.apply();
+      };
+    }
+    IM._label = el("div", "im-time-label", presets);
+    range.oninput = function () { IM.setTime(Number(range.value)); };
+    var timer = null;
+    play.onclick = function () {
+      if (timer) {
+        clearInterval(timer);
+        timer = null;
+        play.textContent = "▶";
+        return;
+      }
+      var days = Math.max(1, Math.round((cfg.span[1] - cfg.span[0]) / DAY));
+      var step = Math.max(DAY, Math.ceil(days / 60) * DAY);
+      IM.t = cfg.span[0];
+      play.textContent = "❚❚";
+      timer = setInterval(function () {
+        IM.setTime(IM.t + step);
+        if (IM.t >= cfg.span[1] - DAY) {
           clearInterval(timer);
           timer = null;
           play.textContent = "▶";
-          return;
         }
-        var days = Math.max(1, Math.round((cfg.span[1] - cfg.span[0]) / DAY));
-        var step = Math.max(DAY, Math.ceil(days / 60) * DAY);
-        IM.t = cfg.span[0];
-        play.textContent = "❚❚";
-        timer = setInterval(function () {
-          IM.setTime(IM.t + step);
-          if (IM.t >= cfg.span[1] - DAY) {
-            clearInterval(timer);
-            timer = null;
-            play.textContent = "▶";
-          }
-        }, 250);
-      };
+      }, 250);
+    };
+  }
+
+  // Incidents per day as bars; dragging across them shows only those days (a brush).
+  function addHistogram(div, cfg) {
+    var NS = "http://www.w3.org/2000/svg", n = cfg.days.length, W = 1000, H = 40;
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("class", "im-hist");
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+    svg.setAttribute("preserveAspectRatio", "none");
+    svg.setAttribute("aria-label", "Incidents per day: drag to choose days");
+    var max = Math.max.apply(null, cfg.days.concat([1])), bw = W / n;
+    cfg.days.forEach(function (c, k) {
+      if (!c) return;
+      var r = document.createElementNS(NS, "rect");
+      var h = Math.max(2, (H - 2) * c / max);
+      r.setAttribute("x", String(k * bw + bw * 0.1));
+      r.setAttribute("width", String(Math.max(0.5, bw * 0.8)));
+      r.setAttribute("y", String(H - h));
+      r.setAttribute("height", String(h));
+      r.setAttribute("class", "im-bar");
+      var t = document.createElementNS(NS, "title");
+      t.textContent = fmt(cfg.span[0] + k * DAY) + ": " + c;
+      r.appendChild(t);
+      svg.appendChild(r);
+    });
+    var sel = document.createElementNS(NS, "rect");
+    sel.setAttribute("class", "im-brush");
+    sel.setAttribute("y", "0");
+    sel.setAttribute("height", String(H));
+    svg.appendChild(sel);
+    div.appendChild(svg);
+    IM.hist = svg;
+    function dayAt(ev) {
+      var box = svg.getBoundingClientRect();
+      var k = Math.floor((ev.clientX - box.left) / box.width * n);
+      return cfg.span[0] + Math.max(0, Math.min(n - 1, k)) * DAY;
+    }
+    IM._brush = function () {
+      var lo = IM.window === Infinity ? cfg.span[0] : Math.max(cfg.span[0], IM.t - IM.window + DAY);
+      var a = (lo - cfg.span[0]) / DAY, b = (IM.t - cfg.span[0]) / DAY + 1;
+      sel.setAttribute("x", String(a * bw));
+      sel.setAttribute("width", String(Math.max(0, (b - a) * bw)));
+    };
+    var start = null;
+    svg.addEventListener("pointerdown", function (ev) {
+      start = dayAt(ev);
+      svg.setPointerCapture(ev.pointerId);
+      if (IM._presetsOff) IM._presetsOff();
+      IM.setRange(start, start);
+    });
+    svg.addEventListener("pointermove", function (ev) {
+      if (start !== null) IM.setRange(start, dayAt(ev));
+    });
+    svg.addEventListener("pointerup", function (ev) {
+      if (start !== null) IM.setRange(start, dayAt(ev));
+      start = null;
     });
   }
 
   function addSearch(map) {
-    IM.searchControl = panel(map, "topleft", "im-search", function (div) {
-      var input = L.DomUtil.create("input", "im-search-input", div);
-      input.type = "search";
-      input.placeholder = "Find a place…";
-      input.setAttribute("aria-label", "Find a place");
-      var list = L.DomUtil.create("div", "im-search-list", div);
-      input.oninput = function () {
-        var q = input.value.trim().toLowerCase();
-        list.innerHTML = "";
-        if (q.length < 2) return;
-        var seen = {}, n = 0;
-        IM.all.forEach(function (l) {
-          var p = l.feature.properties;
-          if (n >= 8 || seen[p.name] || p.search.indexOf(q) < 0) return;
-          seen[p.name] = 1;
-          n++;
-          var a = L.DomUtil.create("a", "im-search-item", list);
-          a.href = "#";
-          a.textContent = p.name;
-          a.onclick = function (e) {
-            e.preventDefault();
-            map.setView(l.getLatLng ? l.getLatLng() : l.getBounds().getCenter(), Math.max(map.getZoom(), 10));
-            if (l._imGroup.zoomToShowLayer) l._imGroup.zoomToShowLayer(l, function () { l.openPopup(); });
-            else if (l._map) l.openPopup();
-            list.innerHTML = "";
-          };
-        });
-      };
-    });
+    var input = document.getElementById("im-search-input");
+    var list = document.getElementById("im-search-list");
+    if (!input) return;
+    function go(l) {
+      list.innerHTML = "";
+      var where = l.getLatLng ? l.getLatLng() : l.getBounds().getCenter();
+      map.setView(where, Math.max(map.getZoom(), 10));
+      if (l._imGroup.zoomToShowLayer) l._imGroup.zoomToShowLayer(l, function () { l.openPopup(); });
+      else if (l._map) l.openPopup();
+    }
+    function matches(q) {
+      var seen = {}, out = [];
+      IM.all.forEach(function (l) {
+        var p = l.feature.properties;
+        if (out.length >= 8 || seen[p.name] || p.search.indexOf(q) < 0 || !l._imGroup.hasLayer(l)) return;
+        seen[p.name] = 1;
+        out.push(l);
+      });
+      return out;
+    }
+    input.oninput = function () {
+      var q = input.value.trim().toLowerCase();
+      list.innerHTML = "";
+      if (q.length < 2) return;
+      matches(q).forEach(function (l) {
+        var a = el("a", "im-search-item", list, l.feature.properties.name);
+        a.href = "#";
+        a.onclick = function (e) {
+          e.preventDefault();
+          go(l);
+        };
+      });
+    };
+    // Enter opens the first match's popup, as a search box should
+    input.onkeydown = function (e) {
+      if (e.key !== "Enter") return;
+      e.preventDefault();
+      var q = input.value.trim().toLowerCase();
+      var found = q.length >= 1 ? matches(q) : [];
+      if (found.length) go(found[0]);
+    };
   }
 
+  // The places with incidents, named: the busiest at every zoom, the next ones as the map
+  // zooms in (labels are [lat, lon, name, rank], busiest first).
   function addLabels(map, labels, control) {
     var g = L.layerGroup();
     labels.forEach(function (x) {
-      L.marker([x[0], x[1]], {
-        icon: L.divIcon({ className: "im-label", html: x[2], iconSize: null, iconAnchor: [-8, 8] }),
-        interactive: false,
-        keyboard: false,
-      }).addTo(g);
+      var from = x[3] < 12 ? 3 : x[3] < 40 ? 7 : 9;
+      var icon = L.divIcon({ className: "im-label im-from" + from, html: "", iconSize: null, iconAnchor: [-8, 8] });
+      var m = L.marker([x[0], x[1]], { icon: icon, interactive: false, keyboard: false, pane: "imNames" });
+      m.on("add", function () { m.getElement().textContent = x[2]; });
+      m.addTo(g);
     });
     g.addTo(map);
-    // names only where they can be read: hidden when zoomed out over the whole region
-    var toggle = function () {
-      map.getContainer().classList.toggle("im-zoom-low", map.getZoom() < 8);
-    };
-    map.on("zoomend", toggle);
-    toggle();
-    if (control) control.addOverlay(g, "Place names");
+    if (control) control.addOverlay(g, "Places with incidents");
     IM.labels = g;
+  }
+
+  function addPosition(map) {
+    var C = L.Control.extend({
+      options: { position: "bottomright" },
+      onAdd: function () {
+        var div = L.DomUtil.create("div", "im-position");
+        map.on("mousemove", function (e) {
+          div.textContent = e.latlng.lat.toFixed(4) + ", " + e.latlng.lng.toFixed(4);
+        });
+        return div;
+      },
+    });
+    new C().addTo(map);
   }
 })();
