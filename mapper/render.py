@@ -65,53 +65,32 @@ def _esc(s: object) -> str:
     return html.escape("" if s is None else str(s), quote=True)
 
 
-def _highlight(sentence: str, mentions: Iterable[str]) -> str:
-    """Escape a sentence and wrap the place's mentions in <mark> (matching on the raw text)."""
-    spans = []
-    for m in sorted(set(mentions), key=len, reverse=True):
-        for x in re.finditer(re.escape(m), sentence):
-            if all(x.end() <= a or x.start() >= b for a, b in spans):
-                spans.append((x.start(), x.end()))
-    out, pos = [], 0
-    for a, b in sorted(spans):
-        out += [_esc(sentence[pos:a]), "<mark>", _esc(sentence[a:b]), "</mark>"]
-        pos = b
-    out.append(_esc(sentence[pos:]))
-    return "".join(out)
-
-
-def popup_html(i: Incident) -> str:
+def popup_data(i: Incident) -> dict:
+    """What an incident's popup shows, as plain text fields: the page builds the popup from them
+    with ``textContent`` only (map.js ``IM.popup``), so no report text is ever parsed as HTML —
+    and a page of 20,000 incidents carries their words, not 20,000 pieces of markup."""
     p = i.place
-    label = labels().get(i.event_type, "Place mentioned, no event")
     when = "date unknown" if i.date is None else i.date.isoformat()
     if i.date_end and i.date_end != i.date:
         when += f" – {i.date_end.isoformat()}"
+    if i.time_expression:
+        when += f" ({i.time_expression})"
+    if i.date_source == "report":
+        when += _FROM_REPORT
     tp = {1: "day", 2: "week", 3: "month"}.get(i.time_precision or 0, "")
-    local = f' <span class="im-local">{_esc(p.cyrillic_name)}</span>' if p.cyrillic_name else ""
-    admin = ", ".join(x for x in (i.place.admin2_name if p.feature_code != "ADM2" else "", i.place.admin1_name if p.feature_code != "ADM1" else "") if x)
-    rows = [
-        f'<div class="im-popup"><div class="im-title"><b>{_esc(p.name)}</b>{local}</div>',
-        f'<div class="im-sub">{_esc(admin)}{" · " if admin else ""}{_esc(p.country_code)}</div>',
-        f'<div class="im-type" style="border-left:4px solid {EVENT_COLOURS.get(i.event_type, "#777")}">{_esc(label)}</div>',
-        f'<div class="im-when">{_esc(when)}{" (" + _esc(i.time_expression) + ")" if i.time_expression else ""}'
-        f'{_FROM_REPORT if i.date_source == "report" else ""}'
-        f'{" · precision: " + tp if tp else ""}</div>',
-    ]
-    for e in i.evidence[:3]:
-        rows.append(f'<blockquote class="im-evidence">{_highlight(e, i.mentions)}</blockquote>')
-    facts = [f"location precision: {_esc(i.precision)} (ACLED {i.geo_precision})", f"confidence: {i.confidence:.2f}"]
+    if tp:
+        when += f" · precision: {tp}"
+    admin = ", ".join(x for x in (p.admin2_name if p.feature_code != "ADM2" else "",
+                                  p.admin1_name if p.feature_code != "ADM1" else "") if x)
+    facts = [f"location precision: {i.precision} (ACLED {i.geo_precision})", f"confidence: {i.confidence:.2f}"]
     if i.border_km is not None:
-        facts.append(f"{i.border_km:.0f} km from the RU–UA border ({_esc(i.border_side or 'n/a')} side)")
+        facts.append(f"{i.border_km:.0f} km from the RU–UA border ({i.border_side or 'n/a'} side)")
     if i.fatalities:
         facts.append(f"fatalities stated: {i.fatalities}")
-    rows.append('<div class="im-facts">' + "<br>".join(facts) + "</div>")
-    src = _esc("; ".join(i.sources) or i.source)
-    if i.url and re.match(r"^https?://", i.url):
-        rows.append(f'<div class="im-source">Source: <a href="{_esc(i.url)}" target="_blank" rel="noopener noreferrer">{src}</a></div>')
-    else:
-        rows.append(f'<div class="im-source">Source: {src}</div>')
-    rows.append("</div>")
-    return "".join(rows)
+    return {"local": p.cyrillic_name, "sub": f"{admin} · {p.country_code}" if admin else p.country_code,
+            "label": labels().get(i.event_type, "Place mentioned, no event"), "when": when,
+            "ev": list(i.evidence[:3]), "men": list(i.mentions), "facts": facts,
+            "url": i.url if re.match(r"^https?://", i.url or "") else ""}
 
 
 def _ms(d: dt.date) -> int:
@@ -127,7 +106,8 @@ def time_span(incidents: Iterable[Incident]) -> tuple[int, int] | None:
 
 
 def map_feature(i: Incident, span: tuple[int, int] | None, shapes: "Shapes | None" = None) -> dict:
-    """An incident as the page needs it, pre-escaped. ``s``/``e`` are its first day and the
+    """An incident as the page needs it, as plain text (map.js shows it with ``textContent``:
+    nothing here is HTML). ``s``/``e`` are its first day and the
     day after its last, in ms; an undated incident spans the whole period so that no time
     window hides it. ``poly``: the index of the outline it is drawn as (see :class:`Shapes`)."""
     if i.date:
@@ -141,10 +121,10 @@ def map_feature(i: Incident, span: tuple[int, int] | None, shapes: "Shapes | Non
         "r": round(5 + 6 * i.confidence, 1),
         "precision": i.precision, "s": start, "e": end,
         "src": "; ".join(i.sources) or i.source,
-        "name": i.place.name,  # shown with textContent only
+        "name": i.place.name,
         "search": f"{i.place.name} {i.place.cyrillic_name}".lower(),
-        "popup": popup_html(i),
-        "tip": _esc(f"{i.place.name} · {labels().get(i.event_type, 'mention')} · {i.date or 'date unknown'}"),
+        "popup": popup_data(i),
+        "tip": f"{i.place.name} · {labels().get(i.event_type, 'mention')} · {i.date or 'date unknown'}",
         "id": i.incident_id,
     }
     k = shapes.index(i) if shapes is not None else None
@@ -379,7 +359,7 @@ def _page(incidents: list[Incident], *, title: str, cdn: bool, as_of: str | None
     polys = [g if k in shapes.used else None for k, g in enumerate(shapes.geometries)] if shapes else []
     cfg = {"span": list(span) if span else None, "days": _days(incidents, span),
            "sources": sorted({"; ".join(i.sources) or i.source for i in incidents}),
-           "labels": [[round(p.lat, 5), round(p.lon, 5), _esc(p.name), k] for k, p in enumerate(busiest)],
+           "labels": [[round(p.lat, 5), round(p.lon, 5), p.name, k] for k, p in enumerate(busiest)],
            "bounds": _fit(inside), "cluster": cluster, "dashAreas": n_areas <= MAX_DASHED_AREAS,
            "tiles": TILES,
            "heat": [[round(i.place.lat, 4), round(i.place.lon, 4), max(0.2, i.confidence)]
@@ -413,4 +393,4 @@ def write_map(path: str | os.PathLike, incidents: Iterable[Incident], **kw) -> P
     return Path(path)
 
 
-__all__ = ["EVENT_COLOURS", "load_regions", "map_feature", "popup_html", "render_html", "time_span", "write_map"]
+__all__ = ["EVENT_COLOURS", "load_regions", "map_feature", "popup_data", "render_html", "time_span", "write_map"]

@@ -235,7 +235,7 @@ def test_a_failed_write_leaves_the_previous_set_whole(tmp_path, monkeypatch, see
     def broken(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(render, "popup_html", broken)  # fails while the map is being written
+    monkeypatch.setattr(render, "popup_data", broken)  # fails while the map is being written
     with pytest.raises(OSError):
         write_outputs(out, "r", export.select(seed_result.incidents)[:1], ["geojson", "html"], **kw)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

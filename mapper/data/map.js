@@ -66,21 +66,72 @@
     });
   };
 
+  // The mentions of the place in a sentence, as text nodes with <mark>s (longest mention
+  // first, no overlaps): the sentence is never parsed as HTML
+  function highlighted(parent, sentence, mentions) {
+    var spans = [];
+    mentions.slice().sort(function (a, b) { return b.length - a.length; }).forEach(function (m) {
+      if (!m) return;
+      for (var at = sentence.indexOf(m); at >= 0; at = sentence.indexOf(m, at + 1)) {
+        var end = at + m.length;
+        if (spans.every(function (s) { return end <= s[0] || at >= s[1]; })) spans.push([at, end]);
+      }
+    });
+    spans.sort(function (a, b) { return a[0] - b[0]; });
+    var pos = 0;
+    spans.forEach(function (s) {
+      parent.appendChild(document.createTextNode(sentence.slice(pos, s[0])));
+      el("mark", "", parent, sentence.slice(s[0], s[1]));
+      pos = s[1];
+    });
+    parent.appendChild(document.createTextNode(sentence.slice(pos)));
+  }
+
+  // An incident's popup, built from its plain-text fields (render.popup_data)
+  IM.popup = function (p) {
+    var d = p.popup, box = el("div", "im-popup");
+    var head = el("div", "im-title", box);
+    el("b", "", head, p.name);
+    if (d.local) {
+      head.appendChild(document.createTextNode(" "));
+      el("span", "im-local", head, d.local);
+    }
+    el("div", "im-sub", box, d.sub);
+    el("div", "im-type", box, d.label).style.borderLeft = "4px solid " + p.c;
+    el("div", "im-when", box, d.when);
+    d.ev.forEach(function (e) { highlighted(el("blockquote", "im-evidence", box), e, d.men); });
+    var facts = el("div", "im-facts", box);
+    d.facts.forEach(function (f) { el("div", "", facts, f); });
+    var src = el("div", "im-source", box, "Source: ");
+    if (d.url) {
+      var a = el("a", "", src, p.src);
+      a.href = d.url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+    } else {
+      src.appendChild(document.createTextNode(p.src));
+    }
+    return box;
+  };
+
   // Popups and tooltips are bound on first use: binding 20,000 up front costs seconds.
   var POPUP = { maxWidth: 380, autoPanPadding: [24, 24] };
+  function tip(p) {
+    return el("span", "", null, p.tip);
+  }
   IM.onEachFeature = function (feature, layer) {
     var p = feature.properties;
     // an oblast's outline shares the points' canvas (a canvas below another gets no clicks),
     // drawn before them so that the points and diamonds inside it stay clickable
     if (layer instanceof L.Polygon) layer.on("add", function () { layer.bringToBack(); });
     layer.once("click", function (e) {
-      layer.bindPopup(p.popup, POPUP).openPopup(e.latlng);
+      layer.bindPopup(IM.popup(p), POPUP).openPopup(e.latlng);
     });
     layer.once("mouseover", function (e) {
-      layer.bindTooltip(p.tip, { sticky: true }).openTooltip(e.latlng);
+      layer.bindTooltip(tip(p), { sticky: true }).openTooltip(e.latlng);
     });
     layer.openPopup = function () {
-      if (!layer.getPopup()) layer.bindPopup(p.popup, POPUP);
+      if (!layer.getPopup()) layer.bindPopup(IM.popup(p), POPUP);
       return L.Layer.prototype.openPopup.apply(layer, arguments);
     };
     IM.layers.push(layer);
