@@ -85,7 +85,8 @@ PROPERTY_NAMES = (
     "report_id", "incident_id", "kind", "place", "place_local", "mention", "geonameid", "country_code",
     "admin1", "admin2", "precision", "geo_precision", "confidence", "date", "date_end", "time_precision",
     "time_expression", "date_source", "event_type", "event_label", "sub_event_type", "evidence", "source", "url",
-    "border_km", "border_side", "fatalities",
+    "border_km", "border_side", "fatalities", "claimed_by", "claimant_side", "claim", "claimants", "hedged",
+    "outcome", "contested", "reports",
 )  # the GeoJSON properties in order: also the columns of an empty GeoPackage
 
 
@@ -119,6 +120,14 @@ def properties(i: Incident) -> dict:
         "border_km": i.border_km,
         "border_side": i.border_side,
         "fatalities": i.fatalities,
+        "claimed_by": i.claimed_by,
+        "claimant_side": i.claimant_side,
+        "claim": i.claim,
+        "claimants": "; ".join(i.claimants),
+        "hedged": i.hedged,
+        "outcome": i.outcome,
+        "contested": i.contested,
+        "reports": i.report_id.count(",") + 1,  # a merged event's reports (see incidents.merge_across_reports)
     }
 
 
@@ -239,13 +248,35 @@ def acled_row(i: Incident, *, precision: int = 5) -> dict:
         "latitude": round(i.place.lat, precision),
         "longitude": round(i.place.lon, precision),
         "geo_precision": i.geo_precision,
-        "source": p["source"],
-        "source_scale": "",
-        "notes": " ".join(i.evidence),
+        "source": "; ".join(dict.fromkeys([*i.claimants, *(s for s in p["source"].split("; ") if s)])),
+        "source_scale": source_scale(i),
+        "notes": notes(i),
         "fatalities": i.fatalities or 0,
         "tags": "",
         "timestamp": int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()) if day else "",
     }
+
+
+def source_scale(i: Incident) -> str:
+    """ACLED's source_scale from the claimants' scales ("Subnational-National"), else ""."""
+    from .claims import lexicon
+
+    known = lexicon().by_name
+    return "-".join(dict.fromkeys(known[c].scale for c in i.claimants if c in known))
+
+
+def notes(i: Incident) -> str:
+    """ACLED-style notes: the evidence, then who says so and how surely."""
+    tail = []
+    if i.claimed_by:
+        tail.append(f"claimed by {i.claimed_by} ({i.claimant_side})" + (f": {i.claim}" if i.claim else ""))
+    if len(i.claimants) > 1:
+        tail.append("also " + ", ".join(i.claimants[1:]))
+    if i.hedged:
+        tail.append("hedged wording")
+    if i.contested:
+        tail.append("contested: the sides tell different outcomes")
+    return " ".join(i.evidence) + (f" [{'; '.join(tail)}]" if tail else "")
 
 
 def csv_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> str:
@@ -310,7 +341,7 @@ def kml_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: boo
 # pandas dtypes that pyogrio writes as GeoPackage types.
 GPKG_TYPES = {
     "geonameid": "int64", "geo_precision": "int64", "time_precision": "Int64", "fatalities": "Int64",
-    "confidence": "float64", "border_km": "float64", "date": "datetime64[ms]", "date_end": "datetime64[ms]",
+    "confidence": "float64", "border_km": "float64", "hedged": "bool", "contested": "bool", "reports": "int64", "date": "datetime64[ms]", "date_end": "datetime64[ms]",
 }
 
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from gazetteer import Place
 
+from .claims import HEDGE_FACTOR, UNKNOWN, ReportClaims, contested
 from .border import border_distance
 from .events import classify, event_type, fatalities
 from .records import Incident, Report, Resolved
@@ -125,6 +126,7 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
     events: dict[int, object] = {}  # sentence -> its event type (list items inherit theirs)
     per_sentence: dict[int, tuple] = {}  # classification and time expressions, once a sentence
     counted: set[int] = set()  # sentences whose stated dead are counted already
+    claims: ReportClaims | None = None  # made when a sentence with a place asks for it
     body_has_incident = False
     # a headline's places come last: they are incidents only if the body reports none
     body = [r for r in resolved if not r.mention.headline]
@@ -138,9 +140,12 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
         s0, s1 = rec.sentences[m.sentence]
         if m.sentence not in per_sentence:
             sentence = rec.sentence_text(m.sentence)
+            if claims is None:
+                claims = ReportClaims(report, rec.text, rec.sentences)
             per_sentence[m.sentence] = (sentence, _event_of(rec, m.sentence, sentence, events),
                                         expressions(rec.text[s0:s1], report.date), fatalities(sentence))
         sentence, et, found, fatal = per_sentence[m.sentence]
+        claim = claims(m.sentence, m.start - s0)
         tr = nearest(found, report.date, m.start - s0)
         kind = "incident" if et is not None and r.precision != "country" else "mention"
         if m.headline and body_has_incident:
@@ -151,7 +156,9 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
         weight = STATEMENT_WEIGHT if etype in ("statement", "mention") else 1.0
         if g is None:
             groups[key] = g = {"r": r, "et": et, "tr": tr, "kind": kind, "evidence": [], "mentions": [],
-                               "conf": 0.0, "fatal": None, "geo": r.geo_precision}
+                               "conf": 0.0, "fatal": None, "geo": r.geo_precision, "claims": []}
+        if claim not in g["claims"]:
+            g["claims"].append(claim)
         clip = clip_evidence(sentence, " ".join(m.text.split()), m.start - s0)
         if clip not in g["evidence"] and len(g["evidence"]) < EVIDENCE_MAX:
             g["evidence"].append(clip)
@@ -173,6 +180,10 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
         r, et, tr = g["r"], g["et"], g["tr"]
         etype = g.get("type", etype)
         slim, km, side = _place_facts(r.place)
+        said = [c for c in g["claims"] if c.claimant is not None]
+        first = said[0] if said else None
+        hedged = all(c.hedged for c in g["claims"])
+        outcomes = [c.outcome for c in g["claims"] if c.outcome]
         out.append(Incident(
             incident_id=incident_id(report.id, gid, date, etype), report_id=report.id, kind=g["kind"],
             place=slim, mentions=tuple(g["mentions"]),
@@ -180,32 +191,50 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             sub_event_type=et.sub if et and g["kind"] == "incident" else "",
             date=date, date_end=tr.date_end, time_precision=tr.precision if date else None,
             time_expression=tr.expression, precision=r.precision, geo_precision=g["geo"],
-            confidence=g["conf"], source=source, url=report.url,
+            confidence=round(g["conf"] * HEDGE_FACTOR, 3) if hedged else g["conf"], source=source, url=report.url,
             border_km=km, border_side=side, fatalities=g["fatal"], sources=(source,),
             date_source="sentence" if tr.expression else "report" if date else "",
+            claimed_by=first.claimant.name if first else "", claimant_side=first.claimant.side if first else UNKNOWN,
+            claim=first.span if first else "", claimants=tuple(dict.fromkeys(c.claimant.name for c in said)),
+            hedged=hedged, outcome=outcomes[0] if outcomes else "", contested=contested(g["claims"]),
         ))
     return out
 
 
+def _family(i: Incident) -> str:
+    """The event family reports of one event may word differently: ACLED's event type (a
+    "missile strike" and "shelling" of one place and day are one explosion event)."""
+    return event_type(i.event_type).acled if i.kind == "incident" else i.event_type
+
+
 def merge_across_reports(incidents: list[Incident]) -> list[Incident]:
-    """``--merge``: one incident per place, day and type across reports, with every source."""
+    """``--merge``: the incidents of one place, day and event family across reports as one
+    event, with every report's source and claimant; claimants of different sides telling
+    different outcomes make it ``contested``."""
     groups: "OrderedDict[tuple, list[Incident]]" = OrderedDict()
     for i in incidents:
-        groups.setdefault((i.kind, i.place.geonameid, i.date, i.event_type), []).append(i)
+        groups.setdefault((i.kind, i.place.geonameid, i.date, _family(i)), []).append(i)
     out = []
-    for (_kind, gid, date, etype), items in groups.items():
+    for (_kind, gid, date, family), items in groups.items():
         first = items[0]
         if len(items) == 1:
             out.append(first)
             continue
-        ev, mn, src = [], [], []
+        ev, mn, src, who = [], [], [], []
         for i in items:
             ev += [e for e in i.evidence if e not in ev]
             mn += [x for x in i.mentions if x not in mn]
             src += [s for s in i.sources if s not in src]
-        out.append(replace(first, incident_id=incident_id("merged", gid, date, etype),
+            who += [c for c in i.claimants if c not in who]
+        told = {(i.claimant_side, i.outcome) for i in items if i.outcome and i.claimed_by}
+        split = len({s for s, _ in told}) > 1 and len({o for _, o in told}) > 1
+        out.append(replace(first, incident_id=incident_id("merged", gid, date, family),
                            report_id=",".join(dict.fromkeys(i.report_id for i in items)),
-                           evidence=tuple(ev), mentions=tuple(mn), sources=tuple(src),
+                           evidence=tuple(ev[:EVIDENCE_MAX]), mentions=tuple(mn), sources=tuple(src),
+                           claimants=tuple(who), hedged=all(i.hedged for i in items),
+                           outcome=next((i.outcome for i in items if i.outcome), ""),
+                           contested=split or any(i.contested for i in items),
+                           fatalities=max((i.fatalities for i in items if i.fatalities is not None), default=None),
                            confidence=max(i.confidence for i in items),
                            geo_precision=min(i.geo_precision for i in items)))
     return out

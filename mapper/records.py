@@ -89,6 +89,16 @@ class Incident:
     # where ``date`` came from: "sentence" (an expression in the evidence: "on Saturday",
     # "12 May"), "report" (the report's own date: metadata, header or --date), or "" (none)
     date_source: str = ""
+    # who says so (mapper.claims): the claimant as normalised ("Belgorod governor"), its side
+    # (ru_official, ua_official, independent, other, or unknown), the words that attribute it,
+    # every claimant of the evidence, hedged wording, and sides telling different outcomes
+    claimed_by: str = ""
+    claimant_side: str = "unknown"
+    claim: str = ""
+    claimants: tuple[str, ...] = field(default=())
+    hedged: bool = False
+    outcome: str = ""
+    contested: bool = False
 
     def __reduce__(self):
         # as a tuple of fields: faster than dataclass(slots=True)'s __getstate__/__setstate__
@@ -106,7 +116,7 @@ _incident_fields = attrgetter(*(f.name for f in fields(Incident)))
 _PLACE_FIELDS = tuple(f.name for f in fields(Place))
 _INCIDENT_FIELDS = tuple(f.name for f in fields(Incident))
 _DATE_FIELDS = ("date", "date_end")
-_TUPLE_FIELDS = ("mentions", "evidence", "sources")
+_TUPLE_FIELDS = ("mentions", "evidence", "sources", "claimants")
 
 
 def incident_to_plain(i: Incident) -> dict:

@@ -58,6 +58,8 @@ TILES = [
      "attr": "Tiles &copy; Esri &mdash; Source: Esri, Maxar, Earthstar Geographics", "maxZoom": 18},
 ]
 _FROM_REPORT = " (the report’s date)"
+SIDE_LABELS = {"ru_official": "Russian official", "ua_official": "Ukrainian official", "independent": "independent",
+               "other": "other", "unknown": "not attributed"}
 _DATA = files("mapper") / "data"
 
 
@@ -87,7 +89,17 @@ def popup_data(i: Incident) -> dict:
         facts.append(f"{i.border_km:.0f} km from the RU–UA border ({i.border_side or 'n/a'} side)")
     if i.fatalities:
         facts.append(f"fatalities stated: {i.fatalities}")
-    return {"local": p.cyrillic_name, "sub": f"{admin} · {p.country_code}" if admin else p.country_code,
+    who = []
+    if i.claimed_by:
+        who.append(f"Claimed by {i.claimed_by} ({SIDE_LABELS.get(i.claimant_side, i.claimant_side)})"
+                   + (f": “{i.claim}”" if i.claim else ""))
+    if len(i.claimants) > 1:
+        who.append("Also: " + ", ".join(i.claimants[1:]))
+    if i.hedged:
+        who.append("Hedged wording (“reportedly”, “allegedly”): confidence lowered")
+    if i.contested:
+        who.append("Contested: claimants of different sides tell different outcomes")
+    return {"local": p.cyrillic_name, "who": who, "contested": i.contested, "sub": f"{admin} · {p.country_code}" if admin else p.country_code,
             "label": labels().get(i.event_type, "Place mentioned, no event"), "when": when,
             "ev": list(i.evidence[:3]), "men": list(i.mentions), "facts": facts,
             "url": i.url if re.match(r"^https?://", i.url or "") else ""}
@@ -120,7 +132,7 @@ def map_feature(i: Incident, span: tuple[int, int] | None, shapes: "Shapes | Non
         "t": i.event_type, "c": EVENT_COLOURS.get(i.event_type, "#777"),
         "r": round(5 + 6 * i.confidence, 1),
         "precision": i.precision, "s": start, "e": end,
-        "src": "; ".join(i.sources) or i.source,
+        "src": "; ".join(i.sources) or i.source, "side": i.claimant_side,
         "name": i.place.name,
         "search": f"{i.place.name} {i.place.cyrillic_name}".lower(),
         "popup": popup_data(i),
@@ -359,6 +371,7 @@ def _page(incidents: list[Incident], *, title: str, cdn: bool, as_of: str | None
     polys = [g if k in shapes.used else None for k, g in enumerate(shapes.geometries)] if shapes else []
     cfg = {"span": list(span) if span else None, "days": _days(incidents, span),
            "sources": sorted({"; ".join(i.sources) or i.source for i in incidents}),
+           "sides": [[k, v] for k, v in SIDE_LABELS.items() if any(i.claimant_side == k for i in incidents)],
            "labels": [[round(p.lat, 5), round(p.lon, 5), p.name, k] for k, p in enumerate(busiest)],
            "bounds": _fit(inside), "cluster": cluster, "dashAreas": n_areas <= MAX_DASHED_AREAS,
            "tiles": TILES,

@@ -132,7 +132,7 @@ def test_csv_cells_never_start_a_formula(seed_result, cell):
     from dataclasses import replace
 
     inc = replace(export.select(seed_result.incidents)[0], evidence=(cell,), source=cell, sources=(cell,), url=cell,
-                  report_id=cell)
+                  report_id=cell, claimed_by="", claimants=(), hedged=False, contested=False)  # the cell alone
     rows = list(csv.DictReader(io.StringIO(export.csv_text([inc]), newline="")))
     for col in ("notes", "source", "url", "report_id"):
         assert rows[0][col] == "'" + cell

@@ -339,3 +339,22 @@ def test_a_click_on_any_kind_of_incident_opens_its_popup(browser, seed_map, prec
     popup = d.find_element("css selector", ".leaflet-popup-content")
     WebDriverWait(d, 5).until(lambda _: popup.is_displayed())
     assert popup.get_attribute("textContent").startswith(name)
+
+
+def test_popups_say_who_claims_it_and_the_map_filters_by_side(browser, seed_map):
+    from selenium.webdriver.support.ui import Select
+
+    browser.open(seed_map[0])
+    d = browser.driver
+    d.execute_script("IM.all.filter(function(l){return l.feature.properties.name === 'Kozinka'})[0].openPopup()")
+    popup = d.find_element("css selector", ".leaflet-popup-content")
+    WebDriverWait(d, 5).until(lambda _: popup.is_displayed())
+    assert "Claimed by Pro-Ukrainian channels (other)" in popup.get_attribute("textContent")
+    before = visible(browser)
+    Select(d.find_element("class name", "im-side")).select_by_visible_text("Russian official")
+    ru = visible(browser)
+    assert 0 < ru < before
+    assert all(p == "ru_official" for p in d.execute_script(
+        "return IM.all.filter(function(l){return l._imGroup.hasLayer(l)}).map(function(l){return l.feature.properties.side})"))
+    Select(d.find_element("class name", "im-side")).select_by_visible_text("all claimants")
+    assert visible(browser) == before

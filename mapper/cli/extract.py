@@ -14,6 +14,10 @@ from .options import (
 
 
 def mention_records(result) -> list[dict]:
+    from ..claims import ReportClaims
+
+    rec_ = result.recognition
+    claims = ReportClaims(result.report, rec_.text, rec_.sentences)
     by_span = {(r.mention.start, r.mention.end): r for r in result.resolved}
     why = {(m.start, m.end): m.reason for m in result.rejected}
     out = []
@@ -31,6 +35,10 @@ def mention_records(result) -> list[dict]:
                         "confidence": r.confidence})
             if r.mention.reason:
                 rec["reason"] = r.mention.reason
+            c = claims(m.sentence, m.start - rec_.sentences[m.sentence][0])
+            rec.update({"claimed_by": c.claimant.name if c.claimant else "",
+                        "claimant_side": c.claimant.side if c.claimant else "unknown",
+                        "claim": c.span, "hedged": c.hedged})
         out.append(rec)
     return out
 
@@ -42,7 +50,8 @@ def mention_records(result) -> list[dict]:
 @gazetteer_option
 @handle_errors
 def extract(report, date, as_json, gazetteer_path):
-    """Print every place mention of a report: span, resolved place, or why it was rejected.
+    """Print every place mention of a report: span, resolved place, or why it was rejected, and
+    who the report says claims what happened there (the claim span).
 
     \b
     Example:
@@ -63,6 +72,8 @@ def extract(report, date, as_json, gazetteer_path):
                 click.echo(f"{rec['start']:>6}-{rec['end']:<6} {rec['text']:<28} rejected: {rec['reason']}")
             else:
                 click.echo(f"{rec['start']:>6}-{rec['end']:<6} {rec['text']:<28} {rec['status']:<9} {rec['place']} "
-                           f"({rec['country_code']}, {rec['lat']:.4f}, {rec['lon']:.4f}) {rec['precision']} conf {rec['confidence']:.2f}")
+                           f"({rec['country_code']}, {rec['lat']:.4f}, {rec['lon']:.4f}) {rec['precision']} conf {rec['confidence']:.2f}"
+                           + (f" · claimed by {rec['claimed_by']} ({rec['claimant_side']}): “{rec['claim']}”"
+                              if rec["claimed_by"] else "") + (" · hedged" if rec["hedged"] else ""))
 
 

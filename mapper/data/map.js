@@ -100,6 +100,10 @@
     el("div", "im-type", box, d.label).style.borderLeft = "4px solid " + p.c;
     el("div", "im-when", box, d.when);
     d.ev.forEach(function (e) { highlighted(el("blockquote", "im-evidence", box), e, d.men); });
+    if (d.who.length) {
+      var who = el("div", "im-who" + (d.contested ? " im-contested" : ""), box);
+      d.who.forEach(function (w) { el("div", "", who, w); });
+    }
     var facts = el("div", "im-facts", box);
     d.facts.forEach(function (f) { el("div", "", facts, f); });
     var src = el("div", "im-source", box, "Source: ");
@@ -275,7 +279,7 @@
     }
     addPosition(map);
     IM.init({ map: map, control: control, groups: groups, span: cfg.span, days: cfg.days, sources: cfg.sources,
-              labels: cfg.labels });
+              sides: cfg.sides, labels: cfg.labels });
   };
 
   IM.init = function (cfg) {
@@ -292,6 +296,7 @@
     IM.t = cfg.span ? cfg.span[1] - DAY : 0; // IM.t is the start of the day shown last
     IM.window = Infinity;
     IM.source = "";
+    IM.side = "";
     if (cfg.labels && cfg.labels.length) addLabels(map, cfg.labels, cfg.control);
     addSearch(map);
     if (cfg.span) addTimeControl(cfg);
@@ -314,7 +319,8 @@
     IM.all.forEach(function (l) {
       var p = l.feature.properties;
       // the window is the w days ending with day t: [t - w + DAY, t + DAY)
-      var show = (!IM.span || (p.s <= t && (w === Infinity || p.e > t - w + DAY))) && (!src || p.src === src);
+      var show = (!IM.span || (p.s <= t && (w === Infinity || p.e > t - w + DAY))) && (!src || p.src === src)
+        && (!IM.side || p.side === IM.side);
       var g = l._imGroup;
       var has = g.hasLayer(l);
       if (show !== has) {
@@ -397,6 +403,17 @@
       cfg.sources.forEach(function (s) { el("option", "", sel, s).value = s; });
       sel.onchange = function () {
         IM.source = sel.value;
+        IM.apply();
+      };
+    }
+    if (cfg.sides && cfg.sides.length > 1) {
+      // who says so: only the incidents one side's claimants report
+      var side = el("select", "im-side", presets);
+      side.setAttribute("aria-label", "Claimant side");
+      el("option", "", side, "all claimants").value = "";
+      cfg.sides.forEach(function (s) { el("option", "", side, s[1]).value = s[0]; });
+      side.onchange = function () {
+        IM.side = side.value;
         IM.apply();
       };
     }
