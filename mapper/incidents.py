@@ -210,31 +210,52 @@ def _family(i: Incident) -> str:
 def merge_across_reports(incidents: list[Incident]) -> list[Incident]:
     """``--merge``: the incidents of one place, day and event family across reports as one
     event, with every report's source and claimant; claimants of different sides telling
-    different outcomes make it ``contested``."""
+    different outcomes make it ``contested``. An oblast's or district's incident and a village's
+    in it, of the same day and family from another report, are one event too: the village's,
+    the more specific, with both reports."""
     groups: "OrderedDict[tuple, list[Incident]]" = OrderedDict()
     for i in incidents:
         groups.setdefault((i.kind, i.place.geonameid, i.date, _family(i)), []).append(i)
-    out = []
-    for (_kind, gid, date, family), items in groups.items():
-        first = items[0]
-        if len(items) == 1:
-            out.append(first)
+    events = list(groups.values())
+    by_day: dict[tuple, list[int]] = {}
+    for k, items in enumerate(events):
+        i = items[0]
+        if i.kind == "incident" and i.precision in ("settlement", "community"):
+            by_day.setdefault((i.date, _family(i)), []).append(k)
+    absorbed: set[int] = set()
+    for k, items in enumerate(events):
+        a = items[0]
+        if a.kind != "incident" or a.precision not in ("district", "region"):
             continue
-        ev, mn, src, who = [], [], [], []
-        for i in items:
-            ev += [e for e in i.evidence if e not in ev]
-            mn += [x for x in i.mentions if x not in mn]
-            src += [s for s in i.sources if s not in src]
-            who += [c for c in i.claimants if c not in who]
-        told = {(i.claimant_side, i.outcome) for i in items if i.outcome and i.claimed_by}
-        split = len({s for s, _ in told}) > 1 and len({o for _, o in told}) > 1
-        out.append(replace(first, incident_id=incident_id("merged", gid, date, family),
-                           report_id=",".join(dict.fromkeys(i.report_id for i in items)),
-                           evidence=tuple(ev[:EVIDENCE_MAX]), mentions=tuple(mn), sources=tuple(src),
-                           claimants=tuple(who), hedged=all(i.hedged for i in items),
-                           outcome=next((i.outcome for i in items if i.outcome), ""),
-                           contested=split or any(i.contested for i in items),
-                           fatalities=max((i.fatalities for i in items if i.fatalities is not None), default=None),
-                           confidence=max(i.confidence for i in items),
-                           geo_precision=min(i.geo_precision for i in items)))
-    return out
+        reports = {i.report_id for i in items}
+        inside = [j for j in by_day.get((a.date, _family(a)), ())
+                  if a.place.contains(events[j][0].place) and {i.report_id for i in events[j]} - reports]
+        for j in inside:
+            events[j] = events[j] + items
+        if inside:
+            absorbed.add(k)
+    return [_combine(items) for k, items in enumerate(events) if k not in absorbed]
+
+
+def _combine(items: list[Incident]) -> Incident:
+    """One event of the incidents ``items`` (the first gives its place and type)."""
+    first = items[0]
+    if len(items) == 1:
+        return first
+    ev, mn, src, who = [], [], [], []
+    for i in items:
+        ev += [e for e in i.evidence if e not in ev]
+        mn += [x for x in i.mentions if x not in mn]
+        src += [s for s in i.sources if s not in src]
+        who += [c for c in i.claimants if c not in who]
+    told = {(i.claimant_side, i.outcome) for i in items if i.outcome and i.claimed_by}
+    split = len({s for s, _ in told}) > 1 and len({o for _, o in told}) > 1
+    return replace(first, incident_id=incident_id("merged", first.place.geonameid, first.date, _family(first)),
+                   report_id=",".join(dict.fromkeys(r for i in items for r in i.report_id.split(","))),
+                   evidence=tuple(ev[:EVIDENCE_MAX]), mentions=tuple(mn), sources=tuple(src),
+                   claimants=tuple(who), hedged=all(i.hedged for i in items),
+                   outcome=next((i.outcome for i in items if i.outcome), ""),
+                   contested=split or any(i.contested for i in items),
+                   fatalities=max((i.fatalities for i in items if i.fatalities is not None), default=None),
+                   confidence=max(i.confidence for i in items),
+                   geo_precision=min(i.geo_precision for i in items))

@@ -130,3 +130,13 @@ def test_opposite_sides_telling_different_outcomes_contest_the_event(runner, tmp
     row = pd.read_csv(out / "incidents.csv").query("location == 'Kozinka'").iloc[0]
     assert "Astra" in row["source"] and "contested" in row["notes"]
     assert set(row["source_scale"].split("-")) >= {"Subnational", "National"}
+
+
+def test_an_oblasts_report_corroborates_a_village_in_it_the_same_day(runner, tmp_path):
+    rows = [("v", "Astra reported fighting in Kozinka yesterday."),
+            ("o", "Gladkov said there was fighting in the Belgorod region yesterday.")]
+    (ev,), out = _merged(runner, tmp_path, rows)
+    assert ev["reports"] == 2 and ev["precision"] == "settlement"
+    assert set(ev["claimants"].split("; ")) == {"Astra", "Belgorod governor"}
+    feats = json.loads((out / "incidents.geojson").read_text(encoding="utf-8"))["features"]
+    assert not [f for f in feats if f["properties"]["place"] == "Belgorod Oblast"]  # one event, not two
