@@ -301,14 +301,15 @@ class ReportClaims:
     def __call__(self, si: int, at: int = 0) -> Claim:
         """The claim behind what sentence ``si`` says at offset ``at`` (of the sentence): of its
         own claims the last one before that point, else the first after it."""
+        got = self._inherited.get(si)  # a sentence with at most one claim: the same for every place
+        if got is not None:
+            return got
         own = self._sentence(si)
         said = [c for c in own if c.claimant is not None]
-        if said:
+        if len(said) > 1:
             before = [c for c in said if c.start <= at]
             return before[-1] if before else said[0]
-        got = self._inherited.get(si)
-        if got is None:
-            got = self._inherited[si] = self._inherit(si, own[0])
+        got = self._inherited[si] = said[0] if said else self._inherit(si, own[0])
         return got
 
     def _carried(self, k: int, first: int) -> tuple[Claim, int] | None:
