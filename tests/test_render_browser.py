@@ -358,3 +358,23 @@ def test_popups_say_who_claims_it_and_the_map_filters_by_side(browser, seed_map)
         "return IM.all.filter(function(l){return l._imGroup.hasLayer(l)}).map(function(l){return l.feature.properties.side})"))
     Select(d.find_element("class name", "im-side")).select_by_visible_text("all claimants")
     assert visible(browser) == before
+
+
+def test_the_ruler_measures_great_circle_distances(browser, seed_map):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    browser.open(seed_map[0])
+    d = browser.driver
+    d.find_element("css selector", ".im-tools a[title^='Measure']").click()
+    # two clicks on the map 100 px apart, then the same distance worked out here from the points
+    m = d.find_element("id", "im-map")
+    ActionChains(d).move_to_element_with_offset(m, -50, 0).click().move_by_offset(100, 0).click().perform()
+    km, a, b = d.execute_script("var p = IM.measure.points; return [IM.measure.km, [p[0].lat, p[0].lng], [p[1].lat, p[1].lng]]")
+    from gazetteer import haversine_km
+
+    assert km > 0 and abs(km - haversine_km(a[0], a[1], b[0], b[1])) < 0.01 * km
+    assert d.find_element("css selector", ".im-measure").text.endswith(" km")
+    assert visible(browser) == len(seed_map[1])  # measuring clicks open no popups and hide nothing
+    d.find_element("css selector", ".im-tools a[title^='Measure']").click()
+    assert d.execute_script("return IM.measure.on") is False
+    WebDriverWait(d, 5).until(lambda _: not d.find_elements("css selector", ".im-measure"))  # it fades out

@@ -128,8 +128,13 @@
     // an oblast's outline shares the points' canvas (a canvas below another gets no clicks),
     // drawn before them so that the points and diamonds inside it stay clickable
     if (layer instanceof L.Polygon) layer.on("add", function () { layer.bringToBack(); });
-    layer.once("click", function (e) {
-      layer.bindPopup(IM.popup(p), POPUP).openPopup(e.latlng);
+    layer.on("click", function (e) {
+      if (IM.measure && IM.measure.on) {  // measuring: a click on an incident is a ruler point
+        L.DomEvent.stop(e);
+        IM.measure.add(e.latlng);
+        return;
+      }
+      if (!layer.getPopup()) layer.bindPopup(IM.popup(p), POPUP).openPopup(e.latlng);
     });
     layer.once("mouseover", function (e) {
       layer.bindTooltip(tip(p), { sticky: true }).openTooltip(e.latlng);
@@ -278,6 +283,7 @@
       control.addOverlay(L.heatLayer(cfg.heat, { radius: 18 }), "Heat map");
     }
     addPosition(map);
+    addTools(map);
     IM.init({ map: map, control: control, groups: groups, span: cfg.span, days: cfg.days, sources: cfg.sources,
               sides: cfg.sides, labels: cfg.labels });
   };
@@ -571,5 +577,84 @@
       },
     });
     new C().addTo(map);
+  }
+
+  // Two buttons under the zoom: the page full screen, and a ruler. With the ruler on, each
+  // click adds a point; the line's length (great-circle, km) shows beside its last point.
+  // A second click on the button (or Escape) ends the measurement.
+  function addTools(map) {
+    var C = L.Control.extend({
+      options: { position: "topleft" },
+      onAdd: function () {
+        var bar = L.DomUtil.create("div", "leaflet-bar im-tools");
+        L.DomEvent.disableClickPropagation(bar);
+        var full = el("a", "im-tool", bar, "⛶");
+        full.href = "#";
+        full.title = "Full screen";
+        full.setAttribute("role", "button");
+        full.onclick = function (e) {
+          e.preventDefault();
+          if (document.fullscreenElement) document.exitFullscreen();
+          else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen();
+        };
+        var ruler = el("a", "im-tool", bar, "📏");
+        ruler.href = "#";
+        ruler.title = "Measure a distance: click points on the map";
+        ruler.setAttribute("role", "button");
+        ruler.onclick = function (e) {
+          e.preventDefault();
+          if (IM.measure.on) IM.measure.stop();
+          else IM.measure.start();
+        };
+        IM.measure._button = ruler;
+        return bar;
+      },
+    });
+    IM.measure = {
+      on: false, points: [], km: 0,
+      start: function () {
+        var m = IM.measure;
+        m.stop();
+        m.on = true;
+        m.layer = L.layerGroup().addTo(map);
+        m.line = L.polyline([], { color: "#1e5ac8", weight: 2.5, dashArray: "6 4", interactive: false }).addTo(m.layer);
+        m.label = L.tooltip({ permanent: true, direction: "right", className: "im-measure" });
+        m._button.classList.add("im-on");
+        map.getContainer().classList.add("im-measuring");
+        map.closePopup();
+        map.doubleClickZoom.disable();  // quick clicks are points, not a zoom
+        map.on("click", m._click);
+        map.on("popupopen", m._noPopup);
+      },
+      add: function (latlng) {
+        var m = IM.measure;
+        if (m.points.length) m.km += map.distance(m.points[m.points.length - 1], latlng) / 1000;
+        m.points.push(latlng);
+        m.line.addLatLng(latlng);
+        L.circleMarker(latlng, { radius: 3, color: "#1e5ac8", interactive: false }).addTo(m.layer);
+        m.label.setLatLng(latlng).setContent(m.km.toFixed(m.km < 10 ? 2 : 1) + " km");
+        if (m.points.length > 1) m.label.addTo(map);
+        return m.km;
+      },
+      stop: function () {
+        var m = IM.measure;
+        if (m.layer) map.removeLayer(m.layer);
+        if (m.label) map.removeLayer(m.label);
+        map.off("click", m._click);
+        map.off("popupopen", m._noPopup);
+        map.doubleClickZoom.enable();
+        m.on = false;
+        m.points = [];
+        m.km = 0;
+        if (m._button) m._button.classList.remove("im-on");
+        map.getContainer().classList.remove("im-measuring");
+      },
+      _click: function (e) { IM.measure.add(e.latlng); },
+      _noPopup: function () { map.closePopup(); },
+    };
+    new C().addTo(map);
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && IM.measure.on) IM.measure.stop();
+    });
   }
 })();
