@@ -265,17 +265,28 @@ def source_scale(i: Incident) -> str:
     return "-".join(dict.fromkeys(known[c].scale for c in i.claimants if c in known))
 
 
+SIDE_LABELS = {"ru_official": "Russian official", "ua_official": "Ukrainian official", "independent": "independent",
+               "other": "other", "unknown": "not attributed"}
+
+
+def claim_lines(i: Incident) -> list[str]:
+    """Who says so and how surely, in words: for the map's popups and the CSV's notes."""
+    lines = []
+    if i.claimed_by:
+        lines.append(f"Claimed by {i.claimed_by} ({SIDE_LABELS.get(i.claimant_side, i.claimant_side)})"
+                     + (f": “{i.claim}”" if i.claim else ""))
+    if len(i.claimants) > 1:
+        lines.append("Also: " + ", ".join(i.claimants[1:]))
+    if i.hedged:
+        lines.append("Hedged wording (“reportedly”, “allegedly”): confidence lowered")
+    if i.contested:
+        lines.append("Outcome contested: claimants of different sides tell different outcomes")
+    return lines
+
+
 def notes(i: Incident) -> str:
     """ACLED-style notes: the evidence, then who says so and how surely."""
-    tail = []
-    if i.claimed_by:
-        tail.append(f"claimed by {i.claimed_by} ({i.claimant_side})" + (f": {i.claim}" if i.claim else ""))
-    if len(i.claimants) > 1:
-        tail.append("also " + ", ".join(i.claimants[1:]))
-    if i.hedged:
-        tail.append("hedged wording")
-    if i.contested:
-        tail.append("contested: the sides tell different outcomes")
+    tail = claim_lines(i)
     return " ".join(i.evidence) + (f" [{'; '.join(tail)}]" if tail else "")
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .border import boundaries_geojson, round_coords
 from .events import EVENT_COLOURS, labels
-from .export import dumps
+from .export import SIDE_LABELS, claim_lines, dumps
 from .fileio import atomic_path
 from .records import Incident
 
@@ -58,8 +58,6 @@ TILES = [
      "attr": "Tiles &copy; Esri &mdash; Source: Esri, Maxar, Earthstar Geographics", "maxZoom": 18},
 ]
 _FROM_REPORT = " (the report’s date)"
-SIDE_LABELS = {"ru_official": "Russian official", "ua_official": "Ukrainian official", "independent": "independent",
-               "other": "other", "unknown": "not attributed"}
 _DATA = files("mapper") / "data"
 
 
@@ -89,17 +87,7 @@ def popup_data(i: Incident) -> dict:
         facts.append(f"{i.border_km:.0f} km from the RU–UA border ({i.border_side or 'n/a'} side)")
     if i.fatalities:
         facts.append(f"fatalities stated: {i.fatalities}")
-    who = []
-    if i.claimed_by:
-        who.append(f"Claimed by {i.claimed_by} ({SIDE_LABELS.get(i.claimant_side, i.claimant_side)})"
-                   + (f": “{i.claim}”" if i.claim else ""))
-    if len(i.claimants) > 1:
-        who.append("Also: " + ", ".join(i.claimants[1:]))
-    if i.hedged:
-        who.append("Hedged wording (“reportedly”, “allegedly”): confidence lowered")
-    if i.contested:
-        who.append("Contested: claimants of different sides tell different outcomes")
-    return {"local": p.cyrillic_name, "who": who, "contested": i.contested, "sub": f"{admin} · {p.country_code}" if admin else p.country_code,
+    return {"local": p.cyrillic_name, "who": claim_lines(i), "contested": i.contested, "sub": f"{admin} · {p.country_code}" if admin else p.country_code,
             "label": labels().get(i.event_type, "Place mentioned, no event"), "when": when,
             "ev": list(i.evidence[:3]), "men": list(i.mentions), "facts": facts,
             "url": i.url if re.match(r"^https?://", i.url or "") else ""}

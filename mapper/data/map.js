@@ -588,25 +588,25 @@
       onAdd: function () {
         var bar = L.DomUtil.create("div", "leaflet-bar im-tools");
         L.DomEvent.disableClickPropagation(bar);
-        var full = el("a", "im-tool", bar, "⛶");
-        full.href = "#";
-        full.title = "Full screen";
-        full.setAttribute("role", "button");
-        full.onclick = function (e) {
-          e.preventDefault();
+        function button(text, title, act) {
+          var a = el("a", "im-tool", bar, text);
+          a.href = "#";
+          a.title = title;
+          a.setAttribute("role", "button");
+          a.onclick = function (e) {
+            e.preventDefault();
+            act();
+          };
+          return a;
+        }
+        button("⛶", "Full screen", function () {
           if (document.fullscreenElement) document.exitFullscreen();
           else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen();
-        };
-        var ruler = el("a", "im-tool", bar, "📏");
-        ruler.href = "#";
-        ruler.title = "Measure a distance: click points on the map";
-        ruler.setAttribute("role", "button");
-        ruler.onclick = function (e) {
-          e.preventDefault();
+        });
+        IM.measure._button = button("📏", "Measure a distance: click points on the map", function () {
           if (IM.measure.on) IM.measure.stop();
           else IM.measure.start();
-        };
-        IM.measure._button = ruler;
+        });
         return bar;
       },
     });
