@@ -267,34 +267,44 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 class ReportClaims:
     """The claim behind each sentence of one report: its own, else its paragraph's (an earlier
     sentence of the paragraph naming a claimant), else the bulletin author's. Worked out only
-    for the sentences asked about (those with places), each once."""
+    for the sentences asked about (those with places), each once.
+
+    The report's lexicon phrases are found in one pass; the sentences among them that name a
+    claimant are indexed, so a sentence naming none finds its paragraph's claimant by a
+    bisection into that index, not by reading back through every sentence before it."""
 
     def __init__(self, report: Report, text: str, sentences: tuple[tuple[int, int], ...]) -> None:
         self._lex = lexicon()
         self._text, self._sents = text, sentences
+        self._sent_starts = [a for a, _ in sentences]
         self._own: dict[int, list[Claim]] = {}
         self._hits: list[Hit] | None = None
+        self._starts: list[int] = []
+        self._naming: list[int] = []  # the sentences with a claimant's name in them, in order
         self._breaks: list[int] | None = None
         self._inherited: dict[int, Claim] = {}
-        self._carry: dict[int, tuple[Claim, int] | None] = {}
-        self._starts: list[int] = []
         first = text[sentences[0][0]:sentences[0][1]] if sentences else ""
         self._author = self._lex.author(report, first)
+
+    def _find(self) -> None:
+        """The report's phrases, in one pass over its text, and the sentences naming a claimant."""
+        self._hits = self._lex.phrases.find_all(self._text)
+        self._starts = [h.start for h in self._hits]
+        naming = {bisect_left(self._sent_starts, h.start + 1) - 1 for h in self._hits if h.kind == "who"}
+        self._naming = sorted(naming)
 
     def _paragraph_start(self, si: int) -> int:
         """The first sentence of sentence ``si``'s paragraph (paragraphs end at blank lines)."""
         if self._breaks is None:
             self._breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(self._text)]
-            self._sent_starts = [a for a, _ in self._sents]
         k = bisect_left(self._breaks, self._sents[si][0]) - 1  # the last break before the sentence
         return bisect_left(self._sent_starts, self._breaks[k]) if k >= 0 else 0
 
     def _sentence(self, si: int) -> list[Claim]:
         c = self._own.get(si)
         if c is None:
-            if self._hits is None:  # the report's phrases, in one pass over its text
-                self._hits = self._lex.phrases.find_all(self._text)
-                self._starts = [h.start for h in self._hits]
+            if self._hits is None:
+                self._find()
             s0, s1 = self._sents[si]
             a, b = bisect_left(self._starts, s0), bisect_left(self._starts, s1)
             if a == b:  # no lexicon phrase in the sentence: most of a report
@@ -318,32 +328,17 @@ class ReportClaims:
         got = self._inherited[si] = said[0] if said else self._inherit(si, own[0])
         return got
 
-    def _carried(self, k: int, first: int) -> tuple[Claim, int] | None:
-        """The last claim naming a claimant in sentences ``first``..``k``, and its sentence:
-        each sentence's worked out once, however many later ones ask."""
-        walked = []
-        got = None
-        while k >= first:
-            if k in self._carry:
-                got = self._carry[k]
-                break
-            walked.append(k)
-            said = [c for c in self._sentence(k) if c.claimant is not None]
-            if said:
-                got = (said[-1], k)
-                break
-            k -= 1
-        for j in walked:  # iterative, not recursive: a paragraph may have thousands of sentences
-            self._carry[j] = got
-        return got
-
     def _inherit(self, si: int, own: Claim) -> Claim:
-        """The claim of a sentence that names no claimant: its paragraph's (from at most
-        PARAGRAPH_REACH sentences back), else the author's."""
-        got = self._carried(si - 1, self._paragraph_start(si))
-        if got is not None and si - got[1] <= PARAGRAPH_REACH:
-            prev = got[0]
-            return Claim(prev.claimant, prev.span, own.hedged, own.outcome)
+        """The claim of a sentence that names no claimant: the last claimant named in the
+        PARAGRAPH_REACH sentences before it in its paragraph, else the author's."""
+        first = max(self._paragraph_start(si), si - PARAGRAPH_REACH)
+        naming = self._naming
+        k = bisect_left(naming, si) - 1
+        while k >= 0 and naming[k] >= first:
+            said = [c for c in self._sentence(naming[k]) if c.claimant is not None]
+            if said:
+                return Claim(said[-1].claimant, said[-1].span, own.hedged, own.outcome)
+            k -= 1
         if self._author is not None:
             return Claim(self._author.claimant, self._author.span, own.hedged, own.outcome)
         return own

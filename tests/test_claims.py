@@ -71,6 +71,24 @@ def test_a_paragraph_keeps_its_claimant_and_the_next_one_does_not(pipeline):
     assert got == {"Glotovo": "Belgorod governor", "Kozinka": ""}
 
 
+FILLER = "The weather was cold. "
+
+
+@pytest.mark.parametrize("text, claimed_by", [
+    # the claimant of the sentence before the one naming no claimant
+    ("Astra reported that the night was loud. " + FILLER * 5 + "Drones hit Glotovo.", "Astra"),
+    # further back than PARAGRAPH_REACH sentences: nobody's
+    ("Astra reported that the night was loud. " + FILLER * 6 + "Drones hit Glotovo.", ""),
+    # a claimant named without a claim is passed over for the one before it
+    ("Astra reported that the night was loud. Gladkov visited a school. Drones hit Glotovo.", "Astra"),
+    # the nearest of two
+    ("Astra reported a loud night. Gladkov said it was calm. Drones hit Glotovo.", "Belgorod governor"),
+])
+def test_a_sentence_naming_nobody_takes_the_last_claimant_within_reach(pipeline, text, claimed_by):
+    (i,) = [i for i in pipeline.process(report(text)).incidents if i.kind == "incident"]
+    assert i.claimed_by == claimed_by
+
+
 @pytest.mark.parametrize("text, source, claimant", [
     ("Гладков: за прошедшие сутки обстрелам подверглись Шебекино и Глотово.\n\nВ Шебекино повреждены дома.",
      "", "Belgorod governor"),
