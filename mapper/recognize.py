@@ -444,6 +444,11 @@ class Recognizer:
         if preload is True:
             self.preload()
 
+    @property
+    def preloaded(self) -> bool:
+        """Are the gazetteer's name keys in memory (else each is probed in its index)?"""
+        return self._keys is not None
+
     def preload(self) -> None:
         keys = frozenset(self.gaz.keys())
         prefixes = set()

@@ -93,12 +93,18 @@ def test_gazetteer_lookup_and_info(runner):
     assert runner.invoke(cli, ["gazetteer", "lookup", "Xqzzyqx"]).exit_code == 1
 
 
-def test_eval_beats_the_baseline(runner, shared):
-    r = run(runner, "eval", str(shared / "eval" / "cir-dev.jsonl"), str(shared / "eval" / "cir-dev-gold.jsonl"), "--json")
-    rows = {x["system"]: x for x in json.loads(r.output)}
-    ours, base = rows["incident-mapper"], rows["baseline (geotext)"]
-    assert ours["acc@10km"] >= 0.70 and ours["recall@10km"] >= ours["acc@10km"]
-    assert ours["acc@10km"] > base["acc@10km"] + 0.3
+def test_eval_scores_each_system_against_the_gold(runner, tmp_path):
+    # invented captions: two placed right, one whose gold is 200 km from the place it names
+    reports = [("a", "2023-05-22 Shelling of Shebekino"), ("b", "2023-05-22 Drones over Vovchansk"),
+               ("c", "2023-05-22 Explosions in Valuyki")]
+    gold = [("a", 50.41, 36.90), ("b", 50.29, 36.94), ("c", 52.0, 38.5)]
+    feed, answers = tmp_path / "r.jsonl", tmp_path / "g.jsonl"
+    feed.write_text("".join(json.dumps({"id": i, "date": t[:10], "text": t}) + "\n" for i, t in reports), encoding="utf-8")
+    answers.write_text("".join(json.dumps({"id": i, "lat": la, "lon": lo}) + "\n" for i, la, lo in gold), encoding="utf-8")
+    rows = {x["system"]: x for x in json.loads(run(runner, "eval", str(feed), str(answers), "--json").output)}
+    assert set(rows) == {"incident-mapper", "baseline (geotext)"}
+    ours = rows["incident-mapper"]
+    assert ours["reports"] == 3 and ours["acc@10km"] == round(2 / 3, 3) and ours["answered"] == 1.0
 
 
 def test_help_has_examples_and_version(runner):

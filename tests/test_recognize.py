@@ -38,7 +38,7 @@ def test_seed_places_are_found(seed_result):
         ("Vyacheslav Gladkov, governor of the region, spoke.", "Vyacheslav", "given name"),
         ("A direct appointee of President Vladimir Putin spoke.", "Vladimir", "person"),
         ("Губернатор Иван Козинка сообщил об обстреле.", "Козинка", "person"),
-        ("Chechnya forces in Popasna", "Chechnya", "actor"),
+        ("Chechnya units were seen moving through Kupiansk", "Chechnya", "actor"),
         ("Tank and TOS-1 in Pervomaisk", "TOS", "acronym"),
         ("Damaged School in Kharkiv", "School", "common word"),
         ("Shelling resumed in March near Kupiansk", "March", "date word"),  # March is a town in England
@@ -100,7 +100,7 @@ def test_common_word_needs_a_place_cue(rec):
 
 
 def test_misspelling_after_a_place_cue_is_matched_fuzzily(rec):
-    r = rec.recognize("Damage to residences in village of Malaya Rohan")
+    r = rec.recognize("Windows were broken in the village of Malaya Rohan overnight")
     (m,) = r.accepted
     assert m.text == "Malaya Rohan" and m.reason.startswith("fuzzy")
 
@@ -134,7 +134,7 @@ def test_index_probes_memory_keys_and_the_automatic_switch_agree(gaz, seed_repor
         expected = by_index.recognize(text)
         assert in_memory.recognize(text) == expected
         assert auto.recognize(text) == expected
-    assert auto._keys is not None and by_index._keys is None  # the switch happened, once needed
+    assert auto.preloaded and not by_index.preloaded  # the switch happened, once needed
 
 
 def _sentences_by_full_scan(text):
