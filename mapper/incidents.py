@@ -18,8 +18,7 @@ from gazetteer import Place
 from .claims import HEDGE_FACTOR, UNKNOWN, ReportClaims, contested
 from .border import border_distance
 from .events import classify, event_type, fatalities
-from .records import Incident, Report, Resolved
-from .recognize import Recognition
+from .records import Incident, Recognition, Report, Resolved
 from .theatre import theatre_prior
 from .timeline import expressions, nearest
 

@@ -14,8 +14,8 @@ from gazetteer import Gazetteer, GazetteerError
 
 from .errors import GazetteerUnavailable
 from .incidents import build_incidents
-from .records import Incident, Mention, Report, Resolved
-from .recognize import Recognition, Recognizer
+from .records import Incident, Mention, Recognition, Report, Resolved
+from .recognize import Recognizer
 from .resolve import Resolver
 
 GAZETTEER_ENV = "MAPPER_GAZETTEER"

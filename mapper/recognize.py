@@ -27,7 +27,7 @@ from gazetteer import Gazetteer, fold_token
 from gazetteer.fold import APOSTROPHES, TOKEN_RE, is_cyrillic
 
 from .dates import MONTHS, WEEKDAYS
-from .records import Mention
+from .records import Mention, Recognition
 from .theatre import FUZZY_SCOPE
 
 # Each pattern starts with a literal so that re can skip ahead to it: with re.I, a leading
@@ -154,25 +154,6 @@ class _TitleCase:
         a, b = self._bounds(i)  # (word i is capitalised: it names a place)
         tk = self.tk
         return sum(1 for k in range(a, b + 1) if tk.caps[k] and k not in names and len(tk.words[k]) >= 3) >= 3
-
-
-@dataclass(frozen=True, slots=True)
-class Recognition:
-    """What recognition saw in one report."""
-
-    text: str  # the masked text (same length as the report's)
-    sentences: tuple[tuple[int, int], ...]
-    mentions: tuple[Mention, ...]  # accepted and rejected, in text order
-    masked: tuple[tuple[int, int, str], ...]
-    boilerplate: frozenset[int]  # sentence indices that are sidebars or teasers
-
-    @property
-    def accepted(self) -> list[Mention]:
-        return [m for m in self.mentions if m.role != "rejected"]
-
-    def sentence_text(self, i: int) -> str:
-        s, e = self.sentences[i]
-        return " ".join(self.text[s:e].split())  # str.split's whitespace is re's \s, 10x faster
 
 
 class Lexicon:

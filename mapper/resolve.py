@@ -15,8 +15,7 @@ from dataclasses import dataclass, replace
 
 from gazetteer import Gazetteer, Place, haversine_km
 
-from .records import Mention, Resolved
-from .recognize import Recognition
+from .records import Mention, Recognition, Resolved
 from .theatre import FUZZY_MIN_PRIOR, theatre_prior
 
 _QUALIFIER_GAP_RE = re.compile(r"^\s*(?:,|\(|–|-|—|in|of|in the|,\s*in|в|во|у|на|,\s*в|,\s*у)?\s*(?:the\s+)?$", re.I)

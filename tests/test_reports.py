@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mapper.errors import InputError
-from mapper.reports import detect_language, read_path
+from mapper.language import detect_language
+from mapper.reports import read_path
 
 
 def test_text_with_date_line(tmp_path):

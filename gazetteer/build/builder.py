@@ -56,6 +56,18 @@ class Builder:
         # keys of frequent words; None: wordfreq's, else the default gazetteer's
         self.common_keys: set[str] | None = None
 
+    def admin1_of(self, cc: str, a1name: str) -> str:
+        """The admin-1 code of a region as a postal file names it ('Kharkivska'): the region of
+        ``cc`` any of whose names starts with the same first word."""
+        key = fold_name(a1name).split(" ")[0]
+        if not key:
+            return ""
+        for p in self.places.values():
+            if p.fcode == "ADM1" and p.cc == cc:
+                if any(fold_name(n).split(" ")[0] == key for n in (p.name, *p.names, *p.forms)):
+                    return p.a1
+        return ""
+
     # -- helpers ---------------------------------------------------------------------------
     def add(self, row: PlaceRow) -> None:
         self.places[row.id] = row
@@ -299,19 +311,6 @@ def add_sme_settlements(b: Builder, rows: list[dict], subs: dict[int, dict]) -> 
                            a1=a1, a2=a2, pop=pop, names=[r["settlement"]], source="rosstat"))
 
 
-def _match_postal_admin1(b: Builder, cc: str, a1name: str) -> str:
-    """Postal files name oblasts in their own way ('Kharkivska'): match the first word of any
-    of our admin-1 region's names."""
-    key = fold_name(a1name).split(" ")[0]
-    if not key:
-        return ""
-    for p in b.places.values():
-        if p.fcode == "ADM1" and p.cc == cc:
-            if any(fold_name(n).split(" ")[0] == key for n in (p.name, *p.names, *p.forms)):
-                return p.a1
-    return ""
-
-
 def add_postal(b: Builder, path: Path) -> int:
     """Add a postal file's places that the builder does not have yet (same name within 5 km)."""
     idx: dict[str, list[PlaceRow]] = defaultdict(list)
@@ -326,7 +325,7 @@ def add_postal(b: Builder, path: Path) -> int:
             continue
         k = (row.cc, row.a1name)
         if k not in a1_cache:
-            a1_cache[k] = _match_postal_admin1(b, row.cc, row.a1name)
+            a1_cache[k] = b.admin1_of(row.cc, row.a1name)
         row.a1 = a1_cache[k]
         row.a1name = b.admin1_names.get((row.cc, row.a1), row.a1name)
         row.a2name = ""

@@ -119,7 +119,7 @@ def fetch_sme_settlements(cache_dir: Path | None = None) -> list[dict]:
     return [r for r in csv.DictReader(io.StringIO(raw)) if r["region"] in BORDER_OBLASTS_RU]
 
 
-def _open_text(path: Path) -> Iterator[str]:
+def open_text(path: Path) -> Iterator[str]:
     if path.suffix == ".zip":
         with zipfile.ZipFile(path) as z:
             inner = [n for n in z.namelist() if n.endswith(".txt") and not n.lower().startswith("readme")]
@@ -134,7 +134,7 @@ def _open_text(path: Path) -> Iterator[str]:
 
 def read_geonames_dump(path: Path) -> Iterator[PlaceRow]:
     """Rows of a GeoNames country/allCountries dump (19 tab-separated columns), P and A only."""
-    for n, line in enumerate(_open_text(path), 1):
+    for n, line in enumerate(open_text(path), 1):
         f = line.rstrip("\n").split("\t")
         if len(f) < 19:
             raise GazetteerError(f"{path}:{n}: expected 19 tab-separated columns, found {len(f)}")
@@ -153,7 +153,7 @@ def read_geonames_dump(path: Path) -> Iterator[PlaceRow]:
 def read_admin_codes(path: Path) -> dict[str, str]:
     """admin1CodesASCII.txt / admin2Codes.txt: 'UA.07' -> 'Kharkiv'."""
     out = {}
-    for line in _open_text(path):
+    for line in open_text(path):
         f = line.rstrip("\n").split("\t")
         if len(f) >= 2:
             out[f[0]] = f[1]
@@ -163,7 +163,7 @@ def read_admin_codes(path: Path) -> dict[str, str]:
 def read_alternate_names(path: Path, ids: set[int]) -> dict[int, list[str]]:
     """alternateNamesV2.txt: extra names for the given geonameids (other ids skipped)."""
     out: dict[int, list[str]] = defaultdict(list)
-    for line in _open_text(path):
+    for line in open_text(path):
         f = line.rstrip("\n").split("\t")
         if len(f) < 4 or not f[1].isdigit():
             continue
@@ -178,7 +178,7 @@ def read_postal(path: Path) -> Iterator[PlaceRow]:
     """Places of a GeoNames postal-code file (12 columns), one per distinct name and point."""
     seen: set[tuple[str, float, float]] = set()
     rows = []
-    for n, line in enumerate(_open_text(path), 1):
+    for n, line in enumerate(open_text(path), 1):
         f = line.rstrip("\n").split("\t")
         if len(f) < 11:
             raise GazetteerError(f"{path}:{n}: expected 12 tab-separated columns, found {len(f)}")

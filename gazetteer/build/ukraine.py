@@ -83,12 +83,11 @@ def _oblast_codes(b, katottg_rows) -> dict[str, str]:
 def _postal_points(b, postal_path: Path) -> dict[tuple[str, str], list[tuple[float, float, str]]]:
     """(admin-1 code, name key) -> the postal file's distinct points of that name, with the
     pre-2020 raion each is filed under."""
-    from .builder import _match_postal_admin1
-    from .sources import _open_text
+    from .sources import open_text
 
     a1_of: dict[str, str] = {}
     out: dict[tuple[str, str], set[tuple[float, float, str]]] = defaultdict(set)
-    for line in _open_text(postal_path):
+    for line in open_text(postal_path):
         f = line.rstrip("\n").split("\t")
         if len(f) < 11 or f[0] != "UA":
             continue
@@ -97,7 +96,7 @@ def _postal_points(b, postal_path: Path) -> dict[tuple[str, str], list[tuple[flo
         except ValueError:
             continue
         if f[3] not in a1_of:
-            a1_of[f[3]] = _match_postal_admin1(b, "UA", f[3])
+            a1_of[f[3]] = b.admin1_of("UA", f[3])
         key = fold_name(strip_council(f[2]))
         if key and a1_of[f[3]]:
             out[(a1_of[f[3]], key)].add((lat, lon, f[5]))

@@ -72,8 +72,9 @@ def parse_formats(ctx, param, value):
 
 
 def gazetteer_option(f):
+    # (no envvar= here: pipeline.open_gazetteer is the one reader of $MAPPER_GAZETTEER)
     return click.option("--gazetteer", "gazetteer_path", type=click.Path(dir_okay=False),
-                        envvar="MAPPER_GAZETTEER", help="Gazetteer file to use (default: the bundled one; env MAPPER_GAZETTEER).")(f)
+                        help="Gazetteer file to use (default: $MAPPER_GAZETTEER, else the bundled one).")(f)
 
 
 def output_options(f):
