@@ -298,6 +298,11 @@ class Gazetteer:
         a2name, pop, names, source): for rebuilding a store with more places."""
         yield from self._con.execute("SELECT * FROM places")
 
+    def raw_forms(self) -> Iterator[tuple[str, str]]:
+        """Every (form key, key of the name it inflects) row: for rebuilding a store without
+        inflecting its names again."""
+        yield from self._con.execute("SELECT key, base FROM forms")
+
     def raw_names(self) -> Iterator[tuple[int, str, float]]:
         """Every (place id, name variant, weight) row: for rebuilding a store."""
         yield from self._con.execute("SELECT id, name, weight FROM names")
