@@ -1,8 +1,7 @@
 """Recognise: find the spans of a report that name places, and say why others are not places.
 
-Second stage. The report is masked (links, @handles, tweet signatures, sidebars), split into
-sentences and tokens; every token gets the gazetteer's folded key, and runs of keys are probed
-against the gazetteer, longest first. Each span is then accepted or rejected with a reason:
+Second stage. The report is masked and split into sentences and words (:mod:`mapper.text`);
+runs of the words' folded keys are probed against the gazetteer, longest first. Each span is then accepted or rejected with a reason:
 organisation names (Kyiv Post), people (governor Gladkov), actors (Moscow's official line),
 common words that are also village names.
 
@@ -15,115 +14,37 @@ build) for one report.
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_left
-from itertools import accumulate, compress
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
+from itertools import compress
 from typing import NamedTuple
-from importlib.resources import files
 
 from gazetteer import Gazetteer, fold_token
-from gazetteer.fold import APOSTROPHES, TOKEN_RE, is_cyrillic
+from gazetteer.fold import is_cyrillic
 
 from .dates import MONTHS, WEEKDAYS
+from .lexicon import Coordination, Lexicon
 from .records import Mention, Recognition
+from .text import Tokens, mask, segments, split_sentences, tokenize
 from .theatre import FUZZY_SCOPE
 
-# Each pattern starts with a literal so that re can skip ahead to it: with re.I, a leading
-# look-behind or an alternation, re tries every offset, and one link pattern for all four
-# prefixes cost 13 us on the seed against ~1 us for each of these.
-_LINK_PREFIXES = (r"https?://", r"www\.", r"pic\.twitter\.com/", r"t\.me/")
-_LINK_RES = [re.compile(p + r"\S+") for p in _LINK_PREFIXES]
-_LINK_ANYCASE = re.compile(f"(?:{'|'.join(_LINK_PREFIXES)})\\S+", re.I)  # for HTTP:// or WWW.
-_MASK_RES = [
-    ("tweet signature", re.compile(r"[—–-]\s*[^—–\n]{1,80}?\(@\w+\)(?:\s+\w+\s+\d{1,2},\s+\d{4})?")),
-    ("handle", re.compile(r"@(?<!\w@)\w+")),
-]
-_NOT_NEWLINE = re.compile(r"[^\n]")
-
-
-def _link_spans(text: str, shouting: bool) -> list[tuple[int, int]]:
-    """Links, left to right and not overlapping, as one alternation of the prefixes finds them
-    (www. inside https://www... is the same link); in any case if the text ``shouting`` has
-    HTTP or WWW in capitals."""
-    if shouting:
-        return [m.span() for m in _LINK_ANYCASE.finditer(text)]
-    out, end = [], -1
-    for a, b in sorted(m.span() for rx in _LINK_RES for m in rx.finditer(text)):
-        if a >= end:
-            out.append((a, b))
-            end = b
-    return out
-
-
-_SENT_END_RE = re.compile(
-    r"(?<=[.!?…])[\"”»'’)]*\s+(?=[\"“«(\[]?[A-ZА-ЯЁІЇЄҐ0-9])|\n\s*\n+|\n(?=\s*[-•*#>\d])|(?<=[.!?:…])\s*\n"
-)
-# where _SENT_END_RE can match: one character class first (an alternation here was 4x slower)
-_SENT_END_AT = re.compile(r"[.!?…:\n][.!?…:]*")
 _GAP_OK_RE = re.compile(r"^[ \t\u00a0\-‐‑–'’]*$")
-_POSSESSIVE_RE = re.compile(r"^(.*\w)['’ʼ]s$", re.I)
 
 
-_SMALL_WORDS = {"to", "be", "of", "the", "in", "a", "an", "and", "for", "on", "at", "by", "is", "as", "but"}
-
-
-class Tokens:
-    """The words of a report as parallel tuples, one entry per word, indexed by word number.
-
-    Not one object per word: a 4 KB report has ~600 words, and building them one by one in a
-    Python loop cost 0.4 ms, a third of recognition. Here the regex split, the offsets
-    (``accumulate``) and the per-word facts (a dict of words already seen, transposed by
-    ``zip``) are all C-level passes: 0.18 ms. No library tokenizer gives offsets and our folded
-    keys together; spaCy's or NLTK's would cost more than the whole pipeline.
-    """
-
-    __slots__ = ("text", "words", "start", "end", "key", "possessive", "lower", "caps", "gaps")
-
-    def __init__(self, text: str) -> None:
-        parts = split_words(text)  # [gap, word, gap, word, ..., gap]
-        offsets = list(accumulate(map(len, parts)))
-        raw = parts[1::2]
-        infos = list(map(_WORDS.get, raw))
-        if None in infos:
-            infos = [info or _word(w) for info, w in zip(infos, raw)]
-        self.text = text
-        self.gaps = parts[0::2]  # gaps[k]: the text between word k-1 and word k (the raw words)
-        self.start = offsets[0:-1:2]
-        if infos:
-            self.words, self.key, self.possessive, self.lower, self.caps = zip(*infos)
-        else:
-            self.words = self.key = self.possessive = self.lower = self.caps = ()
-        self.end = offsets[1::2]
-        if True in self.possessive:  # "Moscow's" is the word "Moscow": its end moves back
-            for k in compress(range(len(raw)), self.possessive):
-                self.end[k] = self.start[k] + len(self.words[k])
-
-    def __len__(self) -> int:
-        return len(self.start)
-
-    def spaced(self, k: int) -> bool:
-        """Are words k and k+1 separated by nothing but spaces on one line?"""
-        gap = self.gaps[k + 1]
-        return bool(gap) and not self.possessive[k] and gap.isspace() and "\n" not in gap
-
-    def phrase(self, i: int, j: int) -> str:
-        return " ".join(self.words[i:j + 1])
-
-
-class _TitleCase:
+class TitleCase:
     """Is word i inside a Title Case run of four or more capitalised words ("Belgorod Incursion
     Appears to be Over"), or in a sentence that is a headline? Then it is a headline's word, not
     part of a person's or firm's name. A run is a line's stretch of capitalised words and small
     words ("to", "of"), from its first capitalised word on. Worked out only if a rule asks, and
     only around word i: a scan of the whole sentence cost more than judging the span."""
 
-    def __init__(self, tk: Tokens, lo: int, hi: int) -> None:
+    def __init__(self, tk: Tokens, lo: int, hi: int, small_words: frozenset[str] | set[str]) -> None:
         self.tk, self.lo, self.hi, self.all_title = tk, lo, hi, None
+        self.small = small_words  # the lexicon's title_small_words ("to", "of")
 
     def _runnable(self, k: int) -> bool:
-        return self.tk.caps[k] or self.tk.lower[k] in _SMALL_WORDS
+        return self.tk.caps[k] or self.tk.lower[k] in self.small
 
     def __call__(self, i: int) -> bool:
         tk, lo, hi = self.tk, self.lo, self.hi
@@ -156,130 +77,6 @@ class _TitleCase:
         return sum(1 for k in range(a, b + 1) if tk.caps[k] and k not in names and len(tk.words[k]) >= 3) >= 3
 
 
-class Lexicon:
-    """The word lists of ``mapper/data/lexicon.toml`` as sets and token-sequence phrases."""
-
-    def __init__(self, data: dict | None = None) -> None:
-        if data is None:
-            data = tomllib.loads((files("mapper") / "data" / "lexicon.toml").read_text(encoding="utf-8"))
-        self.data = data
-        self._by_last: dict[str, dict[str, list[tuple[str, ...]]]] = {}
-        # the last word of every entry: a set test rules out most tokens before a full match
-        self.last_words: dict[str, frozenset[str]] = {}
-        for name, words in data.items():
-            single = {w for w in words if " " not in w}
-            phrases = [tuple(w.split()) for w in words if " " in w]
-            setattr(self, name, single)
-            setattr(self, name + "_phrases", phrases)
-            by_last: dict[str, list[tuple[str, ...]]] = {}
-            for ph in phrases:
-                by_last.setdefault(ph[-1], []).append(ph)
-            self._by_last[name] = by_last
-            self.last_words[name] = frozenset(single | set(by_last))
-
-    def before(self, table: str, tk: Tokens, i: int, lo: int) -> str | None:
-        """The entry of ``table`` that ends right before word ``i`` (one word or a phrase),
-        within the sentence that starts at word ``lo``."""
-        if i <= lo:
-            return None
-        lower = tk.lower
-        last = lower[i - 1]
-        if last not in self.last_words[table]:
-            return None
-        for ph in self._by_last[table].get(last, ()):
-            n = len(ph)
-            if i - n >= lo and all(lower[i - n + k] == ph[k] for k in range(n - 1)):
-                return " ".join(ph)
-        return last if last in getattr(self, table) else None
-
-    def after(self, table: str, tk: Tokens, j: int, hi: int) -> str | None:
-        """The entry of ``table`` that starts right after word ``j``, before word ``hi``."""
-        if j + 1 < hi and tk.lower[j + 1] in getattr(self, table):
-            return tk.lower[j + 1]
-        for ph in getattr(self, table + "_phrases"):
-            n = len(ph)
-            if tk.lower[j + 1:min(j + 1 + n, hi)] == ph:
-                return " ".join(ph)
-        return None
-
-
-@dataclass(frozen=True)
-class Coordination:
-    """``mapper/data/coordination.toml``: head nouns a list of adjectives can share, each form
-    of one mapped to the folded singular forms to pair with every adjective of the list."""
-
-    heads: dict[str, tuple[str, ...]]
-    conjunctions: frozenset[str]
-    modifiers: frozenset[str]
-    community_nouns: tuple[str, ...]  # the folded singular forms of "hromada" heads
-    community_forms: frozenset[str]  # their forms: a report using one speaks of hromadas
-    links: frozenset[str]  # words after a head noun that a list follows ("communities of ...")
-
-    @classmethod
-    def load(cls, data: dict | None = None) -> "Coordination":
-        if data is None:
-            data = tomllib.loads((files("mapper") / "data" / "coordination.toml").read_text(encoding="utf-8"))
-        heads: dict[str, tuple[str, ...]] = {}
-        community_nouns: dict[str, None] = {}
-        community_forms: set[str] = set()
-        try:
-            for h in data["head"]:
-                singular = tuple(dict.fromkeys(fold_token(w) for w in h["singular"]))
-                for f in h["forms"]:
-                    if not isinstance(f, str) or " " in f:
-                        raise ValueError(f"head noun form {f!r}: one lower-case word")
-                    heads[f.lower()] = tuple(dict.fromkeys(heads.get(f.lower(), ()) + singular))
-                if h.get("community", False) is True:
-                    community_nouns.update(dict.fromkeys(singular))
-                    community_forms.update(f.lower() for f in h["forms"])
-            return cls(heads, frozenset(map(str.lower, data["conjunctions"])), frozenset(map(str.lower, data["modifiers"])),
-                       tuple(community_nouns), frozenset(community_forms), frozenset(data["links"]))
-        except (KeyError, TypeError, AttributeError) as e:
-            raise ValueError(f"coordination.toml: bad shape ({e})") from None
-
-
-def _signature_start(text: str) -> int:
-    """Where a tweet signature ("— Name (@handle) May 23, 2023") can start at the earliest, or
-    -1 if there is none: its dash is at most 80 characters and a run of whitespace before the
-    first "(@". The pattern's lazy scan from every dash of a long report is skipped up to there."""
-    at = text.find("(@")
-    if at < 0:
-        return -1
-    start = max(0, at - 81)
-    while start > 0 and text[start - 1].isspace():
-        start -= 1
-    return max(0, start - 1)
-
-
-def mask(text: str) -> tuple[str, list[tuple[int, int, str]]]:
-    """Blank out links, @handles and tweet signatures, keeping every offset."""
-    shouting = "HTTP" in text or "Http" in text or "WWW" in text  # links in any case then
-    if "@" not in text and "/" not in text and "www." not in text and not shouting:
-        return text, []  # most reports have neither links nor handles: skip the regex scans
-    spans = [(a, b, "link") for a, b in _link_spans(text, shouting)]
-    if "@" in text:
-        for reason, rx in _MASK_RES:
-            start = 0
-            if reason == "tweet signature":
-                start = _signature_start(text)
-                if start < 0:
-                    continue
-            spans += [(m.start(), m.end(), reason) for m in rx.finditer(text, start)]
-    if not spans:
-        return text, spans
-    parts, pos = [], 0
-    for a, b, _ in sorted(spans):
-        if b <= pos:
-            continue
-        a = max(a, pos)
-        parts.append(text[pos:a])
-        blank = text[a:b]
-        parts.append(_NOT_NEWLINE.sub(" ", blank) if "\n" in blank else " " * (b - a))
-        pos = b
-    parts.append(text[pos:])
-    return "".join(parts), spans
-
-
 def _people_everywhere(mentions: list[Mention]) -> list[Mention]:
     """A name the report shows to be a person's (after a title, a given name, an official's
     surname) is that person wherever else the report uses it: "Governor Chaus said ... Chaus
@@ -290,103 +87,6 @@ def _people_everywhere(mentions: list[Mention]) -> list[Mention]:
         return mentions
     return [replace(m, role="rejected", reason=f"a person named so elsewhere in the report ({people[m.key]})")
             if m.role == "place" and m.key in people else m for m in mentions]
-
-
-def segments(text: str, size: int) -> list[tuple[int, int]]:
-    """(start, end) pieces of ``text`` of at most about ``size`` characters, each ending at a
-    blank line if there is one in its second half, else a line break, else a sentence end, else
-    a space (a piece ends mid-word only in text with no space at all)."""
-    out, a, n = [], 0, len(text)
-    while n - a > size:
-        lo, hi = a + size // 2, a + size
-        cut = -1
-        for sep in ("\n\n", "\n", ". ", " "):
-            cut = text.rfind(sep, lo, hi)
-            if cut >= 0:
-                cut += len(sep)
-                break
-        cut = hi if cut < 0 else cut
-        out.append((a, cut))
-        a = cut
-    out.append((a, n))
-    return out
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans. ``_SENT_END_RE`` starts with a look-behind, so ``re`` would try it at
-    every offset (0.1 ms on 4 KB); it is tried only where a sentence can end instead, after
-    punctuation or at a line break, which finds the same ends in a third of the time."""
-    out, pos, last = [], 0, -1
-    match = _SENT_END_RE.match
-    for c in _SENT_END_AT.finditer(text):
-        a, b = c.span()
-        # a line break is a candidate where it is; a run of punctuation, right after it
-        for at in ((a, b) if text[a] == "\n" and b > a + 1 else (a,) if text[a] == "\n" else (b,)):
-            if at < pos or at == last:
-                continue
-            last = at
-            m = match(text, at)
-            if m is None:
-                continue
-            if text[pos:at].strip():
-                out.append((pos, at))
-            pos = m.end()
-    if text[pos:].strip():
-        out.append((pos, len(text)))
-    return out
-
-
-_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
-
-
-def _fast_split_res() -> tuple[re.Pattern, re.Pattern]:
-    """``_SPLIT_RE`` with its letter class spelled out for the blocks news text is written in
-    (Latin, Greek, Cyrillic, punctuation, symbols, emoji): an explicit class is tested faster than
-    the Unicode category behind ``[^\\W\\d_]`` (0.09 against 0.13 ms for 4 KB). The second
-    pattern finds a character outside those blocks, for which the general split is used."""
-    blocks = [(0x0, 0x530), (0x2000, 0x2C00), (0xFE00, 0xFE10), (0x1F000, 0x1FB00)]  # ... arrows, emoji
-    ranges: list[list[int]] = []
-    # [^\W\d_] is "alphanumeric and not a decimal digit" (re's \w and \d are str's)
-    for c in (c for a, b in blocks for c in range(a, b) if chr(c).isalnum() and not chr(c).isdecimal()):
-        if ranges and ranges[-1][1] == c - 1:
-            ranges[-1][1] = c
-        else:
-            ranges.append([c, c])
-    cls = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
-    fast = re.compile(f"([{cls}]+(?:[{APOSTROPHES}][{cls}]+)*)")
-    outside = re.compile("[^" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b - 1))}" for a, b in blocks) + "]")
-    return fast, outside
-
-
-_FAST_SPLIT_RE, _OUTSIDE_BLOCKS_RE = _fast_split_res()
-
-
-def split_words(text: str) -> list[str]:
-    """[gap, word, gap, word, ..., gap]: the words as ``TOKEN_RE`` finds them."""
-    if _OUTSIDE_BLOCKS_RE.search(text):
-        return _SPLIT_RE.split(text)
-    return _FAST_SPLIT_RE.split(text)
-
-
-_WORDS: dict[str, tuple[str, str, bool, str, bool]] = {}  # word -> (text, key, possessive, lower, caps)
-
-
-def _word(raw: str) -> tuple[str, str, bool, str, bool]:
-    """What recognition needs to know of a word, worked out once per process: reports repeat
-    their words, and a dict hit is ~20x cheaper than folding."""
-    word, possessive = raw, False
-    if ("'" in word or "’" in word or "ʼ" in word) and not is_cyrillic(word):
-        pm = _POSSESSIVE_RE.match(word)
-        if pm:
-            word, possessive = pm.group(1), True
-    info = (word, fold_token(word), possessive, word.lower(), word[:1].isupper())
-    if len(_WORDS) < 500_000:
-        _WORDS[raw] = info
-    return info
-
-
-def tokenize(text: str) -> Tokens:
-    return Tokens(text)
 
 
 class _KeyFacts(NamedTuple):
@@ -812,7 +512,7 @@ class Recognizer:
             if not spans:
                 continue
             matched = {k for a, b, _ in spans for k in range(a, b + 1)}
-            in_title = _TitleCase(tk, lo, hi)
+            in_title = TitleCase(tk, lo, hi, self.lex.title_small_words)
             for i, j, key in spans:
                 role, reason = self._judge(tk, lo, hi, i, j, key, matched, in_title, water_words)
                 if role == "place" and si in boiler:

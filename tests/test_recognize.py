@@ -1,5 +1,7 @@
 """Recognition: which spans of a report name places, and why the others do not."""
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -110,7 +112,7 @@ def test_all_lowercase_posts_still_find_places(rec):
 
 
 def test_words_keep_their_offsets_and_possessives_end_at_the_name():
-    from mapper.recognize import tokenize
+    from mapper.text import tokenize
 
     text = "Moscow's line: shelling near Kozinka’s school, 3 km; l'Aquila.\nВ Грайвороне"
     tk = tokenize(text)
@@ -139,10 +141,10 @@ def test_index_probes_memory_keys_and_the_automatic_switch_agree(gaz, seed_repor
 
 def _sentences_by_full_scan(text):
     """The specification of split_sentences: every match of the sentence-end pattern."""
-    from mapper.recognize import _SENT_END_RE
+    from mapper.text import SENTENCE_END
 
     out, pos = [], 0
-    for m in _SENT_END_RE.finditer(text):
+    for m in SENTENCE_END.finditer(text):
         if text[pos:m.start()].strip():
             out.append((pos, m.start()))
         pos = m.end()
@@ -154,14 +156,16 @@ def _sentences_by_full_scan(text):
 @given(st.text(alphabet=list("ab .!?…:\n\"”»'’)“«([ ABZ09-•*#>\t") + ["А", "ё"], max_size=40))
 @settings(max_examples=3000, deadline=None)
 def test_sentence_ends_are_those_of_a_full_scan(text):
-    from mapper.recognize import split_sentences
+    from mapper.text import split_sentences
 
     assert split_sentences(text) == _sentences_by_full_scan(text)
 
 
 def _title_words_by_full_scan(tk, lo, hi):
-    """The specification of _TitleCase: a left-to-right scan of the sentence for runs."""
-    from mapper.recognize import _SMALL_WORDS
+    """The specification of TitleCase: a left-to-right scan of the sentence for runs."""
+    from mapper.lexicon import Lexicon
+
+    small_words = Lexicon().title_small_words
 
     long_words = [k for k in range(lo, hi) if len(tk.words[k]) >= 4]
     if len(long_words) >= 6 and sum(tk.caps[k] for k in long_words) >= 0.6 * len(long_words):
@@ -172,7 +176,7 @@ def _title_words_by_full_scan(tk, lo, hi):
         if tk.caps[k] and joined:
             run.append(k)
             caps += 1
-        elif tk.lower[k] in _SMALL_WORDS and run and joined:
+        elif tk.lower[k] in small_words and run and joined:
             run.append(k)
         else:
             if caps >= 4:
@@ -189,11 +193,13 @@ def _title_words_by_full_scan(tk, lo, hi):
        st.integers(0, 3), st.integers(0, 3))
 @settings(max_examples=3000, deadline=None)
 def test_title_case_words_are_those_of_a_full_scan(words, gaps, skip_start, skip_end):
-    from mapper.recognize import _TitleCase, tokenize
+    from mapper.lexicon import Lexicon
+    from mapper.recognize import TitleCase
+    from mapper.text import tokenize
 
     tk = tokenize("".join(w + g for w, g in zip(words, gaps)))
     lo, hi = min(skip_start, len(tk)), max(min(skip_start, len(tk)), len(tk) - skip_end)
-    in_title = _TitleCase(tk, lo, hi)
+    in_title = TitleCase(tk, lo, hi, Lexicon().title_small_words)
     assert {i for i in range(lo, hi) if in_title(i)} == _title_words_by_full_scan(tk, lo, hi)
 
 
@@ -201,17 +207,35 @@ def test_title_case_words_are_those_of_a_full_scan(words, gaps, skip_start, skip
        | st.text(alphabet=list("aZé ʼ'’-1_.\nЁёїҐ²ℓ№—“”«»ßΩ") + ["\u0483", "\U0001F600", "ǅ"], max_size=40))
 @settings(max_examples=3000, deadline=None)
 def test_words_are_split_as_the_general_word_pattern_splits_them(text):
-    from mapper.recognize import _SPLIT_RE, split_words
+    from mapper.text import WORD_SPLIT, split_words
 
-    assert split_words(text) == _SPLIT_RE.split(text)
+    assert split_words(text) == WORD_SPLIT.split(text)
 
 
 @given(st.lists(st.sampled_from(list("ab —–-(@)\n\t,") + ["(@x) May 23, 2023", "— Name (@h)", "x" * 40, " " * 30,
                                                           "\n  \n"]), max_size=30).map("".join))
 @settings(max_examples=3000, deadline=None)
 def test_tweet_signatures_are_those_of_a_full_scan(text):
-    from mapper.recognize import _MASK_RES, mask
+    from mapper.text import MASKS, mask
 
-    signature = dict(_MASK_RES)["tweet signature"]
+    signature = dict(MASKS)["tweet signature"]
     expected = [(m.start(), m.end()) for m in signature.finditer(text)] if "@" in text else []
     assert [(a, b) for a, b, why in mask(text)[1] if why == "tweet signature"] == expected
+
+
+@pytest.mark.parametrize("change, complaint", [
+    (lambda d: d.pop("near"), "missing tables ['near']"),
+    (lambda d: d.update(nera=["near"]), "unknown tables ['nera']"),
+    (lambda d: d.update(near="near"), "near must be a list"),
+    (lambda d: d.update(near=["near", 3]), "near must be a list"),
+])
+def test_a_lexicon_of_the_wrong_shape_is_refused_at_load(change, complaint):
+    import tomllib
+    from importlib.resources import files
+
+    from mapper.lexicon import Lexicon
+
+    data = tomllib.loads((files("mapper") / "data" / "lexicon.toml").read_text(encoding="utf-8"))
+    change(data)
+    with pytest.raises(ValueError, match=re.escape(complaint)):
+        Lexicon(data)
