@@ -257,7 +257,7 @@ def _with_feed_context(reports: list, results: list[tuple[list[Incident], bool, 
         if err or rep.date is None:
             continue
         for i in incs:
-            if i.kind == "incident" and i.precision == "settlement" and i.confidence >= 0.8:
+            if i.kind == "incident" and i.level == "settlement" and i.confidence >= 0.8:
                 confident.append((k, rep.date, (i.place.country_code, i.place.admin1_code)))
     out = [(incs, made is True, err) for incs, made, err, _ in results]
     for k, (rep, (_, made, err, namesakes)) in enumerate(zip(reports, results)):

@@ -103,7 +103,7 @@ def properties(i: Incident) -> dict:
         "country_code": cc,
         "admin1": admin1,
         "admin2": admin2,
-        "precision": i.precision,
+        "precision": i.level,
         "geo_precision": i.geo_precision,
         "confidence": round(i.confidence, 3),
         "date": i.date.isoformat() if i.date else None,
@@ -243,7 +243,7 @@ def acled_row(i: Incident, *, precision: int = 5) -> dict:
         "country": COUNTRY_NAMES.get(i.place.country_code, i.place.country_code),
         "admin1": p["admin1"],
         "admin2": p["admin2"],
-        "admin3": p["place"] if i.precision == "community" else "",
+        "admin3": p["place"] if i.level == "community" else "",
         "location": p["place"],
         "latitude": round(i.place.lat, precision),
         "longitude": round(i.place.lon, precision),
@@ -297,7 +297,7 @@ def csv_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: boo
     for i in select(incidents, mentions=mentions):
         row = {**acled_row(i, precision=precision), "kind": i.kind, "report_id": i.report_id,
                "url": i.url, "confidence": i.confidence, "border_km": i.border_km, "border_side": i.border_side,
-               "our_event_type": i.event_type, "precision": i.precision,
+               "our_event_type": i.event_type, "precision": i.level,
                "date_source": i.date_source}
         w.writerow({k: csv_cell(v) for k, v in row.items()})
     return buf.getvalue()

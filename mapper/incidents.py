@@ -18,7 +18,7 @@ from gazetteer import Place
 from .claims import HEDGE_FACTOR, UNKNOWN, ReportClaims, contested
 from .border import border_distance
 from .events import classify, event_type, fatalities
-from .records import Incident, Recognition, Report, Resolved
+from .records import DateSource, Incident, Kind, Level, Recognition, Report, Resolved, Role
 from .theatre import theatre_prior
 from .timeline import expressions, nearest
 
@@ -104,7 +104,7 @@ def _event_of(rec: Recognition, si: int, sentence: str, memo: dict[int, object])
     return et
 
 
-_RANK = {"settlement": 0, "community": 1, "district": 2, "region": 3}
+_RANK = {Level.SETTLEMENT: 0, Level.COMMUNITY: 1, Level.DISTRICT: 2, Level.REGION: 3}
 
 
 def _report_place_is_the_incident(groups: "OrderedDict[tuple, dict]") -> None:
@@ -113,11 +113,11 @@ def _report_place_is_the_incident(groups: "OrderedDict[tuple, dict]") -> None:
     most specific place (the first of those) becomes an incident of type ``other``, with the
     lower confidence a mention has. A report is written because something happened somewhere."""
     pool = [(k, g) for k, g in groups.items()
-            if g["r"].precision in _RANK and theatre_prior(g["r"].place) > 0]
+            if g["r"].level in _RANK and theatre_prior(g["r"].place) > 0]
     if not pool:
         return
-    _, g = min(pool, key=lambda kg: _RANK[kg[1]["r"].precision])
-    g["kind"], g["et"], g["type"] = "incident", event_type("other"), "other"
+    _, g = min(pool, key=lambda kg: _RANK[kg[1]["r"].level])
+    g["kind"], g["et"], g["type"] = Kind.INCIDENT, event_type("other"), "other"
 
 
 def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) -> list[Incident]:
@@ -132,9 +132,9 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
     head = [r for r in resolved if r.mention.headline]
     for n, r in enumerate(body + head):
         if n == len(body):
-            body_has_incident = any(g["kind"] == "incident" for g in groups.values())
+            body_has_incident = any(g["kind"] == Kind.INCIDENT for g in groups.values())
         m = r.mention
-        if m.role != "place" or m.sentence in rec.boilerplate:
+        if m.role != Role.PLACE or m.sentence in rec.boilerplate:
             continue
         s0, s1 = rec.sentences[m.sentence]
         if m.sentence not in per_sentence:
@@ -146,10 +146,10 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
         sentence, et, found, fatal = per_sentence[m.sentence]
         claim = claims(m.sentence, m.start - s0)
         tr = nearest(found, report.date, m.start - s0)
-        kind = "incident" if et is not None and r.precision != "country" else "mention"
+        kind = Kind.INCIDENT if et is not None and r.level != Level.COUNTRY else Kind.MENTION
         if m.headline and body_has_incident:
-            kind = "mention"  # "Belgorod Incursion Appears to be Over": the body tells where
-        etype = et.type if et and kind == "incident" else "mention"
+            kind = Kind.MENTION  # "Belgorod Incursion Appears to be Over": the body tells where
+        etype = et.type if et and kind == Kind.INCIDENT else "mention"
         key = (r.place.geonameid, tr.date, etype)
         g = groups.get(key)
         weight = STATEMENT_WEIGHT if etype in ("statement", "mention") else 1.0
@@ -170,7 +170,7 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             # a headline's are the body's own, told again ("Strike Kills 3 in Kharkiv Region")
             counted.add(m.sentence)
             g["fatal"] = max(g["fatal"] or 0, fatal)
-    if not any(g["kind"] == "incident" for g in groups.values()):
+    if not any(g["kind"] == Kind.INCIDENT for g in groups.values()):
         _report_place_is_the_incident(groups)
     out = []
     # a file's name, never its local path: outputs are shared
@@ -187,12 +187,12 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             incident_id=incident_id(report.id, gid, date, etype), report_id=report.id, kind=g["kind"],
             place=slim, mentions=tuple(g["mentions"]),
             evidence=tuple(g["evidence"]), event_type=etype,
-            sub_event_type=et.sub if et and g["kind"] == "incident" else "",
-            date=date, date_end=tr.date_end, time_precision=tr.precision if date else None,
-            time_expression=tr.expression, precision=r.precision, geo_precision=g["geo"],
+            sub_event_type=et.sub if et and g["kind"] == Kind.INCIDENT else "",
+            date=date, date_end=tr.date_end, time_precision=tr.time_precision if date else None,
+            time_expression=tr.expression, level=r.level, geo_precision=g["geo"],
             confidence=round(g["conf"] * HEDGE_FACTOR, 3) if hedged else g["conf"], source=source, url=report.url,
             border_km=km, border_side=side, fatalities=g["fatal"], sources=(source,),
-            date_source="sentence" if tr.expression else "report" if date else "",
+            date_source=DateSource.SENTENCE if tr.expression else DateSource.REPORT if date else DateSource.NONE,
             claimed_by=first.claimant.name if first else "", claimant_side=first.claimant.side if first else UNKNOWN,
             claim=first.span if first else "", claimants=tuple(dict.fromkeys(c.claimant.name for c in said)),
             hedged=hedged, outcome=outcomes[0] if outcomes else "", contested=contested(g["claims"]),
@@ -203,7 +203,7 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
 def _family(i: Incident) -> str:
     """The event family reports of one event may word differently: ACLED's event type (a
     "missile strike" and "shelling" of one place and day are one explosion event)."""
-    return event_type(i.event_type).acled if i.kind == "incident" else i.event_type
+    return event_type(i.event_type).acled if i.kind == Kind.INCIDENT else i.event_type
 
 
 def merge_across_reports(incidents: list[Incident]) -> list[Incident]:
@@ -219,12 +219,12 @@ def merge_across_reports(incidents: list[Incident]) -> list[Incident]:
     by_day: dict[tuple, list[int]] = {}
     for k, items in enumerate(events):
         i = items[0]
-        if i.kind == "incident" and i.precision in ("settlement", "community"):
+        if i.kind == Kind.INCIDENT and i.level in (Level.SETTLEMENT, Level.COMMUNITY):
             by_day.setdefault((i.date, _family(i)), []).append(k)
     absorbed: set[int] = set()
     for k, items in enumerate(events):
         a = items[0]
-        if a.kind != "incident" or a.precision not in ("district", "region"):
+        if a.kind != Kind.INCIDENT or a.level not in (Level.DISTRICT, Level.REGION):
             continue
         reports = {i.report_id for i in items}
         inside = [j for j in by_day.get((a.date, _family(a)), ())

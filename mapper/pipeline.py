@@ -14,7 +14,7 @@ from gazetteer import Gazetteer, GazetteerError
 
 from .errors import GazetteerUnavailable
 from .incidents import build_incidents
-from .records import Incident, Mention, Recognition, Report, Resolved
+from .records import Incident, Level, Mention, Recognition, Report, Resolved, Role
 from .recognize import Recognizer
 from .resolve import Resolver
 
@@ -86,7 +86,7 @@ class Pipeline:
         little confidence: where a feed's context could change a choice (see mapper.batch)."""
         out = set()
         for r in result.resolved:
-            if r.precision != "settlement" or r.confidence >= self.AMBIGUOUS_BELOW or r.mention.role != "place":
+            if r.level != Level.SETTLEMENT or r.confidence >= self.AMBIGUOUS_BELOW or r.mention.role != Role.PLACE:
                 continue
             for gid, _ in r.alternatives:
                 q = self.gazetteer.get(gid)

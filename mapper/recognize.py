@@ -25,7 +25,7 @@ from gazetteer.fold import is_cyrillic
 
 from .dates import MONTHS, WEEKDAYS
 from .lexicon import Coordination, Lexicon
-from .records import Mention, Recognition
+from .records import Mention, Recognition, Role
 from .text import Tokens, mask, segments, split_sentences, tokenize
 from .theatre import FUZZY_SCOPE
 
@@ -81,12 +81,12 @@ def _people_everywhere(mentions: list[Mention]) -> list[Mention]:
     """A name the report shows to be a person's (after a title, a given name, an official's
     surname) is that person wherever else the report uses it: "Governor Chaus said ... Chaus
     added" (a village Chaus exists)."""
-    people = {m.key: m.reason for m in mentions if m.role == "rejected" and " " not in m.key
+    people = {m.key: m.reason for m in mentions if m.role == Role.REJECTED and " " not in m.key
               and (m.reason.startswith("a person") or m.reason.startswith("an official"))}
     if not people:
         return mentions
-    return [replace(m, role="rejected", reason=f"a person named so elsewhere in the report ({people[m.key]})")
-            if m.role == "place" and m.key in people else m for m in mentions]
+    return [replace(m, role=Role.REJECTED, reason=f"a person named so elsewhere in the report ({people[m.key]})")
+            if m.role == Role.PLACE and m.key in people else m for m in mentions]
 
 
 class _KeyFacts(NamedTuple):
@@ -379,40 +379,40 @@ class Recognizer:
         surface = tk.phrase(i, j)
         name = self._org_at(tk, lo, hi, i, j)
         if name:
-            return "rejected", f"organisation or media name: {name}"
+            return Role.REJECTED, f"organisation or media name: {name}"
         if i == j and lower[i] in lex.officials:
-            return "rejected", f"an official's surname: {surface}"
+            return Role.REJECTED, f"an official's surname: {surface}"
         if i == j and lower[i] in lex.not_places:
-            return "rejected", f"a weapon, medium or unit, not a place: {surface}"
+            return Role.REJECTED, f"a weapon, medium or unit, not a place: {surface}"
         if water_words:  # (the piece has a word for water: most have none)
             end = j  # "the Siverskyi Donets River": the river's name runs to the word "River"
             while end + 1 < hi and caps[end + 1] and tk.spaced(end) and lower[end + 1] not in lex.water_after:
                 end += 1
             water = lex.before("water_before", tk, i, lo) or lex.after("water_after", tk, end, hi)
             if water:
-                return "rejected", f"a river or water body ({water}): it names a line, not a place"
+                return Role.REJECTED, f"a river or water body ({water}): it names a line, not a place"
         nxt = j + 1 if j + 1 < hi else None
         if nxt is not None and caps[nxt] and lower[nxt] in lex.org_suffixes and not tk.possessive[j]:
-            return "rejected", f"part of an organisation name: {surface} {words[nxt]}"
+            return Role.REJECTED, f"part of an organisation name: {surface} {words[nxt]}"
         title = lex.before("person_titles", tk, i, lo)
         if title:
-            return "rejected", f"a person (after '{title}')"
+            return Role.REJECTED, f"a person (after '{title}')"
         if i - lo >= 2 and caps[i - 1] and tk.spaced(i - 1):
             title = lex.before("person_titles", tk, i - 1, lo)
             if title:  # "governor Vyacheslav Gladkov": the surname too
-                return "rejected", f"a person (after '{title} {words[i - 1]}')"
+                return Role.REJECTED, f"a person (after '{title} {words[i - 1]}')"
         given = self._given_keys
         if i > lo and caps[i - 1] and tk.key[i - 1] in given and tk.spaced(i - 1):
-            return "rejected", f"a person (after the given name '{words[i - 1]}')"
+            return Role.REJECTED, f"a person (after the given name '{words[i - 1]}')"
         if i == j and tk.key[i] in given and nxt is not None and caps[nxt] and tk.spaced(j):
-            return "rejected", f"a person's given name: {surface} {words[nxt]}"
+            return Role.REJECTED, f"a person's given name: {surface} {words[nxt]}"
         facts = self._facts.get(key) or self._key_facts(key)
         if i == j and len(key) < 3:
-            return "rejected", f"too short to be a place name on its own: {surface}"
+            return Role.REJECTED, f"too short to be a place name on its own: {surface}"
         if i == j and words[i].isupper() and len(words[i]) <= 4:
-            return "rejected", f"an acronym: {surface}"
+            return Role.REJECTED, f"an acronym: {surface}"
         if i == j and (lower[i] in MONTHS or lower[i] in WEEKDAYS):
-            return "rejected", f"a date word: {surface}"
+            return Role.REJECTED, f"a date word: {surface}"
         is_region_form = facts.region_form
         prev = i - 1 if i > lo else None
         if (prev is not None and caps[prev] and i == j and not is_region_form
@@ -420,13 +420,13 @@ class Recognizer:
                 and not lower[prev].endswith(("ian", "ern", "ese", "ish"))
                 and lower[prev] not in lex.person_titles
                 and prev > lo and not in_title(i)):
-            return "rejected", f"part of a longer proper name: {words[prev]} {surface}"
+            return Role.REJECTED, f"part of a longer proper name: {words[prev]} {surface}"
         if (nxt is not None and i == j and not is_region_form and caps[nxt]
                 and nxt not in matched and lower[nxt] not in lex.facility_words
                 and tk.spaced(j) and not in_title(i)):
-            return "rejected", f"part of a longer proper name: {surface} {words[nxt]}"
+            return Role.REJECTED, f"part of a longer proper name: {surface} {words[nxt]}"
         if nxt is not None and lower[nxt] in lex.actor_nouns and tk.spaced(j):
-            return "rejected", f"actor, not a location: {surface} {words[nxt]}"
+            return Role.REJECTED, f"actor, not a location: {surface} {words[nxt]}"
         # actors: capitals and countries standing for their governments
         located = lex.before("locative", tk, i, lo)
         if facts.symbolic and not located:
@@ -434,19 +434,19 @@ class Recognizer:
             if capital and tk.possessive[j]:
                 follower = lower[nxt] if nxt is not None else ""
                 if follower not in lex.possessive_place_words:
-                    return "rejected", f"actor, not a location: {surface}'s {words[nxt] if nxt is not None else ''}".strip()
+                    return Role.REJECTED, f"actor, not a location: {surface}'s {words[nxt] if nxt is not None else ''}".strip()
             after = lex.after("actor_after", tk, j, hi)
             if after and not tk.possessive[j]:
-                return "rejected", f"actor, not a location: {surface} {after}"
+                return Role.REJECTED, f"actor, not a location: {surface} {after}"
             before = lex.before("actor_before", tk, i, lo)
             if capital and before in ("by", "with", "against"):
-                return "rejected", f"actor, not a location: {before} {surface}"
+                return Role.REJECTED, f"actor, not a location: {before} {surface}"
         # a frequent word ("School", "Tank", "All") needs a place cue before it, unless a
         # place is spelled exactly so and is no common word itself (Moscow, Kharkiv)
         if facts.all_common or (facts.common_key and surface.casefold() not in facts.plain_spellings):
             if not located:
-                return "rejected", f"common word, no place cue before it: {surface}"
-        return "place", ""
+                return Role.REJECTED, f"common word, no place cue before it: {surface}"
+        return Role.PLACE, ""
 
     @cached_property
     def _boilerplate_at(self):
@@ -515,12 +515,12 @@ class Recognizer:
             in_title = TitleCase(tk, lo, hi, self.lex.title_small_words)
             for i, j, key in spans:
                 role, reason = self._judge(tk, lo, hi, i, j, key, matched, in_title, water_words)
-                if role == "place" and si in boiler:
-                    role, reason = "rejected", "in a sidebar or teaser, not the report"
+                if role == Role.PLACE and si in boiler:
+                    role, reason = Role.REJECTED, "in a sidebar or teaser, not the report"
                 near = bool(self.lex.before("near", tk, i, lo)) or (j + 1 < hi and tk.lower[j + 1] in near_after)
-                if role == "place" and key in fuzzy_keys:
+                if role == Role.PLACE and key in fuzzy_keys:
                     reason = fuzzy_keys[key]
                 a, b = starts[i] + offset, tk.end[j] + offset
                 mentions.append(Mention(text=text[a:b], start=a, end=b, key=key, sentence=si, role=role,
                                         reason=reason, near=near,
-                                        headline=role == "place" and si < 2 and in_title.headline(i, matched)))
+                                        headline=role == Role.PLACE and si < 2 and in_title.headline(i, matched)))

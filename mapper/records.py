@@ -8,11 +8,47 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from operator import attrgetter
 
 from gazetteer import Place
 
 from .language import detect_language
+
+
+class Role(StrEnum):
+    """What recognition and resolution made of a mention."""
+
+    PLACE = "place"
+    QUALIFIER = "qualifier"  # ", Kharkiv Oblast" after a place: where the place is, not a place of its own
+    REJECTED = "rejected"
+
+
+class Level(StrEnum):
+    """How specific a place is: the ``level`` of a resolved mention and of an incident (the
+    ``precision`` column of the outputs). Not ACLED's ``geo_precision`` (1-3), not a date's
+    ``time_precision``, not the coordinates' decimal digits."""
+
+    SETTLEMENT = "settlement"
+    COMMUNITY = "community"  # a Ukrainian hromada
+    DISTRICT = "district"
+    REGION = "region"
+    COUNTRY = "country"
+
+
+class Kind(StrEnum):
+    """An incident proper, or a place the report names with no event."""
+
+    INCIDENT = "incident"
+    MENTION = "mention"
+
+
+class DateSource(StrEnum):
+    """Where an incident's date came from."""
+
+    SENTENCE = "sentence"  # an expression in the evidence: "on Saturday", "12 May"
+    REPORT = "report"  # the report's own date: metadata, header or --date
+    NONE = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +80,7 @@ class Mention:
     end: int
     key: str
     sentence: int  # index into the report's sentences
-    role: str = "place"  # "place", "qualifier" (", Kharkiv Oblast" after a place) or "rejected"
+    role: Role = Role.PLACE
     reason: str = ""  # why rejected, or a note (e.g. "near")
     near: bool = False  # "near X", "outside X", "X area": the event is around the place
     headline: bool = False  # in the report's headline (a Title Case run of its first two sentences)
@@ -62,7 +98,7 @@ class Recognition:
 
     @property
     def accepted(self) -> list[Mention]:
-        return [m for m in self.mentions if m.role != "rejected"]
+        return [m for m in self.mentions if m.role != Role.REJECTED]
 
     def sentence_text(self, i: int) -> str:
         s, e = self.sentences[i]
@@ -76,7 +112,7 @@ class Resolved:
     mention: Mention
     place: Place
     confidence: float
-    precision: str  # settlement, district, region, country
+    level: Level
     geo_precision: int  # ACLED: 1 settlement, 2 near a town / part of a region, 3 region
     alternatives: tuple[tuple[int, float], ...] = ()  # (geonameid, score) of the runners-up
 
@@ -87,7 +123,7 @@ class Incident:
 
     incident_id: str
     report_id: str
-    kind: str  # "incident" or "mention"
+    kind: Kind
     place: Place
     mentions: tuple[str, ...]
     evidence: tuple[str, ...]
@@ -97,7 +133,7 @@ class Incident:
     date_end: dt.date | None
     time_precision: int | None
     time_expression: str
-    precision: str
+    level: Level
     geo_precision: int
     confidence: float
     source: str = ""
@@ -106,9 +142,7 @@ class Incident:
     border_side: str = ""
     fatalities: int | None = None
     sources: tuple[str, ...] = field(default=())
-    # where ``date`` came from: "sentence" (an expression in the evidence: "on Saturday",
-    # "12 May"), "report" (the report's own date: metadata, header or --date), or "" (none)
-    date_source: str = ""
+    date_source: DateSource = DateSource.NONE
     # who says so (mapper.claims): the claimant as normalised ("Belgorod governor"), its side
     # (ru_official, ua_official, independent, other, or unknown), the words that attribute it,
     # every claimant of the evidence, hedged wording, and sides telling different outcomes
@@ -168,8 +202,9 @@ def incident_from_plain(d: object) -> Incident:
             kw[name] = dt.date.fromisoformat(d[name]) if d[name] else None
         for name in _TUPLE_FIELDS:
             kw[name] = tuple(str(x) for x in d[name])
+        kw["kind"], kw["level"], kw["date_source"] = Kind(d["kind"]), Level(d["level"]), DateSource(d["date_source"])
         inc = Incident(**kw)
-    except (TypeError, AttributeError) as e:
+    except (TypeError, AttributeError, ValueError) as e:
         raise ValueError(f"bad incident record: {e}") from None
     for name, types in (("incident_id", str), ("report_id", str), ("kind", str), ("event_type", str),
                         ("confidence", (int, float)), ("geo_precision", int)):

@@ -82,7 +82,7 @@ def popup_data(i: Incident) -> dict:
         when += f" · precision: {tp}"
     admin = ", ".join(x for x in (p.admin2_name if p.feature_code != "ADM2" else "",
                                   p.admin1_name if p.feature_code != "ADM1" else "") if x)
-    facts = [f"location precision: {i.precision} (ACLED {i.geo_precision})", f"confidence: {i.confidence:.2f}"]
+    facts = [f"location precision: {i.level} (ACLED {i.geo_precision})", f"confidence: {i.confidence:.2f}"]
     if i.border_km is not None:
         facts.append(f"{i.border_km:.0f} km from the RU–UA border ({i.border_side or 'n/a'} side)")
     if i.fatalities:
@@ -119,7 +119,7 @@ def map_feature(i: Incident, span: tuple[int, int] | None, shapes: "Shapes | Non
     props = {
         "t": i.event_type, "c": EVENT_COLOURS.get(i.event_type, "#777"),
         "r": round(5 + 6 * i.confidence, 1),
-        "precision": i.precision, "s": start, "e": end,
+        "precision": i.level, "s": start, "e": end,
         "src": "; ".join(i.sources) or i.source, "side": i.claimant_side,
         "name": i.place.name,
         "search": f"{i.place.name} {i.place.cyrillic_name}".lower(),
@@ -210,9 +210,9 @@ class Shapes:
 
     def index(self, i: Incident) -> int | None:
         k = None
-        if i.precision in ("region", "district") and self._by_name:
+        if i.level in ("region", "district") and self._by_name:
             k = self._by_name.get(self._fold(i.place.name))
-        if k is None and i.precision == "region" and i.place.feature_code == "ADM1":
+        if k is None and i.level == "region" and i.place.feature_code == "ADM1":
             k = self._by_code.get((i.place.country_code, i.place.admin1_code))
         if k is not None:
             self.used.add(k)
@@ -316,11 +316,11 @@ def _page(incidents: list[Incident], *, title: str, cdn: bool, as_of: str | None
     for i in incidents:
         buckets.setdefault(i.event_type, []).append(i)
     order = sorted(buckets.items(), key=lambda kv: -len(kv[1]))
-    n_areas = sum(1 for i in incidents if i.precision != "settlement")
+    n_areas = sum(1 for i in incidents if i.level != "settlement")
     if cluster is None:
         cluster = len(incidents) - n_areas > CLUSTER_OVER
     inside, outside = _outliers(incidents)
-    per_place = Counter(i.place.geonameid for i in incidents if i.precision == "settlement")
+    per_place = Counter(i.place.geonameid for i in incidents if i.level == "settlement")
     first = {}
     for i in incidents:
         first.setdefault(i.place.geonameid, i.place)
@@ -351,7 +351,7 @@ def _page(incidents: list[Incident], *, title: str, cdn: bool, as_of: str | None
            "</div></div></header>\n")
     yield (f'<div id="im-main"><div id="im-map"></div>{_legend_html(Counter(i.event_type for i in incidents), n_areas)}'
            '</div>\n<div id="im-time" hidden></div>\n<script>\n')
-    if sum(1 for i in incidents if i.precision in ("region", "district")) > MAX_REGION_SHAPES:
+    if sum(1 for i in incidents if i.level in ("region", "district")) > MAX_REGION_SHAPES:
         shapes = None  # thousands of copies of an oblast would take seconds to draw: diamonds
     else:
         for i in incidents:

@@ -15,19 +15,21 @@ from dataclasses import dataclass, replace
 
 from gazetteer import Gazetteer, Place, haversine_km
 
-from .records import Mention, Recognition, Resolved
+from .records import Level, Mention, Recognition, Resolved, Role
 from .theatre import FUZZY_MIN_PRIOR, theatre_prior
 
 _QUALIFIER_GAP_RE = re.compile(r"^\s*(?:,|\(|–|-|—|in|of|in the|,\s*in|в|во|у|на|,\s*в|,\s*у)?\s*(?:the\s+)?$", re.I)
 UNKNOWN_POPULATION = 300
 BIG_TOWN = 100_000
-PRECISION = {"settlement": 1, "community": 2, "district": 2, "region": 3, "country": 3}
-_PRECISION_OF = {"PCLI": "country", "ADM1": "region", "ADM2": "district", "ADM2H": "district", "ADM3": "community"}
+GEO_PRECISION = {Level.SETTLEMENT: 1, Level.COMMUNITY: 2, Level.DISTRICT: 2, Level.REGION: 3, Level.COUNTRY: 3}
+_LEVEL_OF = {"PCLI": Level.COUNTRY, "ADM1": Level.REGION, "ADM2": Level.DISTRICT, "ADM2H": Level.DISTRICT,
+             "ADM3": Level.COMMUNITY}
 
 
-def precision_of(p: Place) -> str:
-    """settlement, community (a Ukrainian hromada), district, region or country."""
-    return _PRECISION_OF.get(p.feature_code, "settlement")
+def level_of(p: Place) -> Level:
+    """How specific a place is: a settlement, community (a Ukrainian hromada), district,
+    region or country."""
+    return _LEVEL_OF.get(p.feature_code, Level.SETTLEMENT)
 
 
 def contains(outer: Place, inner: Place) -> bool:
@@ -269,7 +271,7 @@ class Resolver:
         countries = {s.choice.country_code for s in slots if s.choice is not None and s.choice.feature_code == "PCLI"}
         for k, slot in enumerate(slots):
             if slot.choice is None or not slot.scores:
-                rejected.append(replace(slot.mention, role="rejected",
+                rejected.append(replace(slot.mention, role=Role.REJECTED,
                                         reason=slot.mention.reason or "no place in the gazetteer by this name"))
                 continue
             best, p = slot.scores[0]
@@ -281,14 +283,14 @@ class Resolver:
             if regions and not any(contains(q, p) for q in regions):
                 # "Verkhnii Saltiv, Kharkiv Oblast" with no such place in Kharkiv Oblast: the
                 # gazetteer lacks it; a namesake elsewhere would be a confident wrong answer.
-                rejected.append(replace(m, role="rejected", reason=f"no such place in {regions[0].name}"))
+                rejected.append(replace(m, role=Role.REJECTED, reason=f"no such place in {regions[0].name}"))
                 continue
             # (inside this box every place is nearer the centre than FAR_KM: no distance needed)
             far = 0.0 if 45 <= p.lat <= 55 and 25 <= p.lon <= 48 else haversine_km(p.lat, p.lon, *THEATRE_CENTRE)
             if far > FAR_KM and p.country_code not in countries and not (_well_known(p) and name_score >= 1.0):
                 # "The villages" of a Russian report is not The Villages, Florida; "КАБом" is no
                 # village in the Central African Republic. One such point zooms a map out to Africa.
-                rejected.append(replace(m, role="rejected", reason=f"{p.name} ({p.country_code}) is {far:,.0f} km "
+                rejected.append(replace(m, role=Role.REJECTED, reason=f"{p.name} ({p.country_code}) is {far:,.0f} km "
                                         "from the theatre, and the report names neither it nor its country"))
                 continue
             prev = slots[k - 1] if k > 0 else None
@@ -298,12 +300,12 @@ class Resolver:
                     and (contains(p, prev.choice) or (p.feature_class == "P" and not p.is_admin
                          and haversine_km(p.lat, p.lon, prev.choice.lat, prev.choice.lon) < 80
                          and p.population > prev.choice.population))):
-                m = replace(m, role="qualifier", reason=f"qualifies {prev.mention.text}")
-            precision = precision_of(p)
-            geo = PRECISION[precision]
-            if precision == "settlement" and m.near:
+                m = replace(m, role=Role.QUALIFIER, reason=f"qualifies {prev.mention.text}")
+            level = level_of(p)
+            geo = GEO_PRECISION[level]
+            if level == Level.SETTLEMENT and m.near:
                 geo = 2
-            out.append(Resolved(m, p, confidence, precision, geo,
+            out.append(Resolved(m, p, confidence, level, geo,
                                 tuple((q.geonameid, round(s, 3)) for s, q in slot.scores[1:4])))
         return out
 
@@ -404,14 +406,14 @@ class _Context:
 
 def primary(resolved: list[Resolved]) -> Resolved | None:
     """The one place a short report is about: its first most specific, non-qualifier place."""
-    pool = [r for r in resolved if r.mention.role == "place"] or resolved
+    pool = [r for r in resolved if r.mention.role == Role.PLACE] or resolved
     if not pool:
         return None
     rank = {"settlement": 0, "community": 1, "district": 2, "region": 3, "country": 4}
     # a city named beside a village is usually its frame ("in Kharkiv and in Malaya Rohan"):
     # the village is the more specific answer
-    return min(pool, key=lambda r: (theatre_prior(r.place) == 0, rank[r.precision],
+    return min(pool, key=lambda r: (theatre_prior(r.place) == 0, rank[r.level],
                                     r.place.population >= BIG_TOWN, r.confidence < 0.5, r.mention.start))
 
 
-__all__ = ["Resolver", "contains", "precision_of", "primary", "theatre_prior"]
+__all__ = ["Resolver", "contains", "level_of", "primary", "theatre_prior"]

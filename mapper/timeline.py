@@ -27,7 +27,7 @@ _DAY = dt.timedelta(days=1)
 class TimeRef:
     date: dt.date | None
     date_end: dt.date | None = None
-    precision: int | None = 1
+    time_precision: int | None = 1  # ACLED: 1 a day, 2 a week, 3 a month
     expression: str = ""
 
 

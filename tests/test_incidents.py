@@ -18,13 +18,13 @@ def find(seed_result, place, etype=None):
 def test_fortifications_in_the_three_villages_on_the_23rd(seed_result):
     for place in ("Grayvoron", "Kozinka", "Borisovka"):
         (i,) = find(seed_result, place, "fortification")
-        assert i.date == D(2023, 5, 23) and i.precision == "settlement"
+        assert i.date == D(2023, 5, 23) and i.level == "settlement"
         assert "fortifications" in i.evidence[0]
 
 
 def test_power_outage_in_the_graivoronsk_district(seed_result):
     (i,) = find(seed_result, "Grayvoronsky District", "infrastructure")
-    assert i.date == D(2023, 5, 23) and i.precision == "district" and "without power" in i.evidence[0]
+    assert i.date == D(2023, 5, 23) and i.level == "district" and "without power" in i.evidence[0]
 
 
 def test_firefights_in_the_grayvoron_area(seed_result):

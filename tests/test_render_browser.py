@@ -169,7 +169,7 @@ def test_bad_regions_file_is_an_input_error(tmp_path):
 def test_many_points_are_clustered_and_still_filtered(browser, seed_result, tmp_path):
     from dataclasses import replace
 
-    base = [i for i in export.select(seed_result.incidents) if i.precision == "settlement"]
+    base = [i for i in export.select(seed_result.incidents) if i.level == "settlement"]
     incs = []
     for n in range(1500):
         b = base[n % len(base)]

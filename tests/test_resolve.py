@@ -31,9 +31,9 @@ def test_a_name_with_no_namesake_in_its_oblast_falls_back_to_the_oblast(gaz):
 
 def test_precision_levels_and_acled_codes(gaz):
     res = {r.mention.text: r for r in resolve(gaz, "Shelling of Grayvoron, the Graivoronsk region and the Belgorod region; clashes near Kozinka.")}
-    assert (res["Grayvoron"].precision, res["Grayvoron"].geo_precision) == ("settlement", 1)
-    assert (res["Graivoronsk region"].precision, res["Graivoronsk region"].geo_precision) == ("district", 2)
-    assert (res["Belgorod region"].precision, res["Belgorod region"].geo_precision) == ("region", 3)
+    assert (res["Grayvoron"].level, res["Grayvoron"].geo_precision) == ("settlement", 1)
+    assert (res["Graivoronsk region"].level, res["Graivoronsk region"].geo_precision) == ("district", 2)
+    assert (res["Belgorod region"].level, res["Belgorod region"].geo_precision) == ("region", 3)
     assert res["Kozinka"].geo_precision == 2  # "near X"
 
 

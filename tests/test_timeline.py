@@ -50,7 +50,7 @@ D = dt.date
 )
 def test_expression_families(sentence, date, date_end, precision):
     t = resolve_sentence(sentence, TUE)
-    assert (t.date, t.date_end, t.precision) == (date, date_end, precision)
+    assert (t.date, t.date_end, t.time_precision) == (date, date_end, precision)
 
 
 def test_week_boundary_monday_report_sunday():

@@ -46,7 +46,7 @@ def evaluate_cmd(reports, gold, as_json, misses, gazetteer_path):
     def incidents(rep):
         """The points a user gets: the incidents of the report's GeoJSON."""
         r = pipe.process(rep)
-        return [(i.place.lat, i.place.lon, i.precision) for i in export.select(r.incidents)], None
+        return [(i.place.lat, i.place.lon, i.level) for i in export.select(r.incidents)], None
 
     baseline = Baseline()
     if is_places_gold(Path(gold)):

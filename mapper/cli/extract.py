@@ -15,6 +15,7 @@ from .options import (
 
 def mention_records(result) -> list[dict]:
     from ..claims import ReportClaims
+    from ..records import Role
 
     rec_ = result.recognition
     claims = ReportClaims(result.report, rec_.text, rec_.sentences)
@@ -24,14 +25,14 @@ def mention_records(result) -> list[dict]:
     for m in result.recognition.mentions:
         r = by_span.get((m.start, m.end))
         rec = {"text": m.text, "start": m.start, "end": m.end, "sentence": m.sentence, "role": m.role}
-        if m.role == "rejected" or r is None:
+        if m.role == Role.REJECTED or r is None:
             rec["status"] = "rejected"
             rec["reason"] = m.reason or why.get((m.start, m.end)) or "no place in the gazetteer fits its context"
         else:
             p = r.place
             rec.update({"status": r.mention.role, "place": p.name, "geonameid": p.geonameid,
                         "country_code": p.country_code, "admin1": p.admin1_name, "admin2": p.admin2_name,
-                        "lat": p.lat, "lon": p.lon, "precision": r.precision, "geo_precision": r.geo_precision,
+                        "lat": p.lat, "lon": p.lon, "precision": r.level, "geo_precision": r.geo_precision,
                         "confidence": r.confidence})
             if r.mention.reason:
                 rec["reason"] = r.mention.reason
