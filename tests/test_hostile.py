@@ -225,11 +225,11 @@ def test_a_mistyped_path_keeps_the_previous_outputs(tmp_path, runner):
 def test_a_failed_write_leaves_the_previous_set_whole(tmp_path, monkeypatch, seed_result):
     """A crash after the GeoJSON but before the map is written replaces neither."""
     from mapper import render
-    from mapper.cli.render import write_outputs
+    from mapper.outputs import write_set
 
     out = tmp_path / "o"
     kw = dict(title="t", cdn=False, precision=5, mentions=False)
-    write_outputs(out, "r", seed_result.incidents, ["geojson", "html"], **kw)
+    write_set(out, "r", seed_result.incidents, ["geojson", "html"], **kw)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     def broken(*a, **k):
@@ -237,7 +237,7 @@ def test_a_failed_write_leaves_the_previous_set_whole(tmp_path, monkeypatch, see
 
     monkeypatch.setattr(render, "popup_data", broken)  # fails while the map is being written
     with pytest.raises(OSError):
-        write_outputs(out, "r", export.select(seed_result.incidents)[:1], ["geojson", "html"], **kw)
+        write_set(out, "r", export.select(seed_result.incidents)[:1], ["geojson", "html"], **kw)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 

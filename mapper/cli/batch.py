@@ -19,7 +19,6 @@ from .options import (
     parse_date,
     parse_formats,
 )
-from .render import write_outputs
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
@@ -56,6 +55,7 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
     """
     from .. import batch as batch_lib
     from ..fileio import output_set
+    from ..outputs import write_batch
     from ..pipeline import open_gazetteer
 
     t0 = time.perf_counter()
@@ -98,7 +98,7 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
         more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
         raise InputError(f"no readable input, nothing written: {first}{more}")
     with output_set():
-        summary, written = _write_batch(out_dir, result, fmts, sel, merge=merge, records=records, errors=errors,
+        summary, written = write_batch(out_dir, result, fmts, sel, merge=merge, records=records, errors=errors,
                                         warnings=warnings, title=title, cdn=cdn, precision=precision,
                                         mentions=mentions, regions_path=regions_path, t0=t0, n_inputs=len(files))
     if as_json:
@@ -117,50 +117,5 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
             echo(f"  ... {len(warnings) - 10} more warnings in {out_dir / 'summary.json'}")
     if errors:
         sys.exit(EXIT_PARTIAL)
-
-
-def _write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings, title, cdn, precision,
-                 mentions, regions_path, t0, n_inputs):
-    """Every output of a batch (staged by the caller's output set), and its summary."""
-    from .. import export
-    from ..fileio import write_text
-    from ..incidents import merge_across_reports
-
-    n_reports = result.reports
-    written = []
-    incidents = []
-    if records:
-        incidents = [i for i in result.incidents if sel.dated(i.date)]
-        if merge:
-            incidents = merge_across_reports(incidents)
-    if merge:
-        counts = {"incident": sum(i.kind == "incident" for i in incidents),
-                  "mention": sum(i.kind == "mention" for i in incidents)}
-    else:
-        written.append(result.write_geojson(out_dir / "incidents.geojson"))
-        counts = result.counts()
-    written += write_outputs(out_dir, "incidents", incidents,
-                             [f for f in fmts if f != "html" and (merge or f != "geojson")],
-                             title=None, cdn=cdn, precision=precision, mentions=mentions)
-    if "html" in fmts:
-        from ..render import load_regions, write_map
-
-        written.append(write_map(out_dir / "map.html", export.select(incidents, mentions=mentions),
-                                 title=title or f"Incidents from {n_reports} reports", cdn=cdn,
-                                 regions=load_regions(regions_path) if regions_path else None))
-    write_text(out_dir / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
-    summary = {
-        "inputs": n_inputs, "reports": n_reports,
-        "incidents": counts.get("incident", 0),
-        "mentions": counts.get("mention", 0),
-        "failures": len(errors), "warnings": len(warnings), "cached_reports": result.cached,
-        "skipped": sum(f.skipped for f in result.files),  # Telegram service and media-only messages
-        "seconds": round(time.perf_counter() - t0, 3),
-        "reports_per_second": round(n_reports / max(1e-9, time.perf_counter() - t0), 1),
-        "outputs": [str(p) for p in written] + [str(out_dir / "errors.jsonl"), str(out_dir / "summary.json")],
-        "warning_list": warnings,
-    }
-    write_text(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
-    return summary, written
 
 

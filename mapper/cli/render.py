@@ -47,31 +47,6 @@ def report_title(rep) -> str:
     return first or rep.id
 
 
-def write_outputs(out_dir: Path, stem: str, incidents, fmts, *, title, cdn, precision, mentions, png=False,
-                  regions=None) -> list[Path]:
-    """Write the chosen formats as one set (all or none replace the previous ones); the PNG is
-    taken of the map once it is in place."""
-    from .. import export
-    from ..fileio import output_set
-
-    written = []
-    with output_set():
-        for fmt in fmts:
-            path = out_dir / f"{stem}.{fmt}"
-            if fmt == "html":
-                from ..render import write_map
-
-                written.append(write_map(path, export.select(incidents, mentions=mentions), title=title,
-                                         cdn=cdn, regions=regions))
-            else:
-                written.append(export.write(fmt, path, list(incidents), precision=precision, mentions=mentions))
-    if png and "html" in fmts:
-        from ..snapshot import snapshot
-
-        written.append(snapshot(out_dir / f"{stem}.html", out_dir / f"{stem}.png"))
-    return written
-
-
 @click.command()
 @click.argument("reports", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "out", default="output", show_default=True,
@@ -97,6 +72,7 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
       mapper render report.txt -o - -f geojson | jq '.features[].properties.place'
     """
     from .. import export
+    from ..outputs import to_stdout, write_set
     from ..pipeline import Pipeline
     from ..reports import read_path
 
@@ -148,7 +124,7 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
                 titles.append(report_title(rep))
                 continue
             stem = unique_slug(slugify(rep.id), used)
-            written = write_outputs(Path(out), stem, result.incidents, formats, title=title or report_title(rep),
+            written = write_set(Path(out), stem, result.incidents, formats, title=title or report_title(rep),
                                     cdn=cdn, precision=precision, mentions=mentions, png=png,
                                     regions=regions)
             n_written += len(written)
@@ -157,12 +133,11 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
                  f"-> {', '.join(str(w) for w in written)}")
     if single and (titles or not failures):
         if out == "-":
-            sys.stdout.buffer.write(export.as_bytes(fmt, collected, precision=precision, mentions=mentions, seq=seq))
-            sys.stdout.flush()
+            to_stdout(fmt, collected, precision=precision, mentions=mentions, seq=seq)
         else:
             target = Path(out)
             name = title or (titles[0] if len(titles) == 1 else f"Incidents from {len(titles)} reports")
-            written = write_outputs(target.parent, target.stem, collected, [fmt], title=name, cdn=cdn,
+            written = write_set(target.parent, target.stem, collected, [fmt], title=name, cdn=cdn,
                                     precision=precision, mentions=mentions, png=png, regions=regions)
             echo(f"{len(titles)} report(s): {sum(1 for i in collected if i.kind == 'incident')} incidents "
                  f"-> {', '.join(str(w) for w in written)}")
