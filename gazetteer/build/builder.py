@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import GazetteerError
 from ..fold import fold_name, latin_variants
-from ..store import SCHEMA_VERSION, Gazetteer, haversine_km, settlement_counts, write_store
+from ..store import SCHEMA_VERSION, Gazetteer, haversine_km, settlement_counts
 from .forms import _ADMIN_WORD_RE, _admin_stems, admin_forms, cyrillic_admin_forms
 from .rows import REGION_COUNTRIES, SME_ID_BASE, PlaceRow, _usable_name, display_latin
 from .sources import (
@@ -26,7 +26,7 @@ from .sources import (
     read_geonames_dump,
     read_postal,
 )
-
+from .writer import write_store
 
 # A Rosstat row further than this from the median of its district is taken as mis-coordinated.
 MAX_KM_FROM_DISTRICT = 60.0
