@@ -53,6 +53,21 @@ def test_fuzzy_lookup_finds_a_misspelling(gaz):
     assert c.place.name == "Popasna" and c.match == "fuzzy" and c.score < 0.95
 
 
+@pytest.mark.parametrize("name, cutoff", [
+    ("Kupjansk", 85), ("Vovchansk", 85), ("Shebekyno", 85), ("Graivoron", 80), ("Kozinka", 90),
+    ("Хотинь", 85), ("Юнаковка", 85), ("Krasnopilla", 70), ("Ab", 85), ("Sumyy", 60),
+])
+def test_similar_keys_are_every_key_of_the_letter_that_reaches_the_cutoff(gaz, name, cutoff):
+    # the search compares only keys of a length that can reach the cutoff: the same answer as
+    # comparing every key of the letter (a cutoff of 0)
+    from gazetteer.fold import fold_name
+
+    key = fold_name(name)
+    every = gaz.similar_keys(key, limit=10**7, cutoff=0)
+    assert len(every) > 200  # (all of the letter's keys)
+    assert gaz.similar_keys(key, limit=20, cutoff=cutoff) == [(k, s) for k, s in every if s * 100 >= cutoff][:20]
+
+
 def test_a_scoped_misspelling_search_looks_in_the_scope_and_at_famous_names(gaz):
     ukraine = (("UA", None),)
     assert gaz.lookup("Popasana", fuzzy_scope=ukraine)[0].place.name == "Popasna"
