@@ -1,7 +1,7 @@
 """Calendar words of English, Russian and Ukrainian, and full-date parsing.
 
 Shared by the readers (a report with no date field may state one in its text) and the timeline
-(which resolves relative expressions). Hand-written tables, because what is needed is a fixed,
+(which resolves relative expressions). The words are ``mapper/data/calendar.toml``; tables, because what is needed is a fixed,
 fast set of forms with exact offsets; dateparser's ``search_dates`` took 1.7 ms a sentence here
 (43 ms cold) and read the verb "may" as a date (figures in :mod:`mapper.timeline`).
 """
@@ -10,44 +10,40 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
+from importlib.resources import files
 
 from .errors import InputError
 
-MONTHS: dict[str, int] = {}
-for _n, _forms in enumerate(
-    [
-        "january jan январь января январе січень січня",
-        "february feb февраль февраля феврале лютий лютого",
-        "march mar март марта марте березень березня",
-        "april apr апрель апреля апреле квітень квітня",
-        "may май мая мае травень травня",
-        "june jun июнь июня июне червень червня",
-        "july jul июль июля июле липень липня",
-        "august aug август августа августе серпень серпня",
-        "september sep sept сентябрь сентября сентябре вересень вересня",
-        "october oct октябрь октября октябре жовтень жовтня",
-        "november nov ноябрь ноября ноябре листопад листопада",
-        "december dec декабрь декабря декабре грудень грудня",
-    ],
-    start=1,
-):
-    for _f in _forms.split():
-        MONTHS[_f] = _n
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december")
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-WEEKDAYS: dict[str, int] = {}
-for _n, _forms in enumerate(
-    [
-        "monday mon понедельник понедельника понеділок понеділка",
-        "tuesday tue tues вторник вторника вівторок вівторка",
-        "wednesday wed среда среду среды середа середу середи",
-        "thursday thu thurs четверг четверга четвер четверга",
-        "friday fri пятница пятницу пятницы пʼятниця пʼятницю п'ятниця п'ятницю пятниця пятницю",
-        "saturday sat суббота субботу субботы субота суботу суботи",
-        "sunday sun воскресенье воскресенья неделя неділя неділю",
-    ]
-):
-    for _f in _forms.split():
-        WEEKDAYS[_f] = _n
+
+def load_calendar(data: dict | None = None) -> tuple[dict[str, int], dict[str, int]]:
+    """``mapper/data/calendar.toml`` as (form -> month 1-12, form -> weekday 0-6). Every month and
+    weekday must be there, each a list of lower-case forms, and no form may name two of them."""
+    if data is None:
+        data = tomllib.loads((files("mapper") / "data" / "calendar.toml").read_text(encoding="utf-8"))
+    out: list[dict[str, int]] = []
+    for table, names, first in (("months", MONTH_NAMES, 1), ("weekdays", WEEKDAY_NAMES, 0)):
+        got = data.get(table)
+        if not isinstance(got, dict) or sorted(got) != sorted(names):
+            raise ValueError(f"calendar.toml: [{table}] must have exactly {', '.join(names)}")
+        forms: dict[str, int] = {}
+        for n, name in enumerate(names, first):
+            words = got[name]
+            if not isinstance(words, list) or not all(isinstance(w, str) and w and w == w.lower() for w in words):
+                raise ValueError(f"calendar.toml: {table}.{name} must be a list of lower-case forms")
+            for w in words:
+                if forms.get(w, n) != n:
+                    raise ValueError(f"calendar.toml: {w!r} is a form of two {table}")
+                forms[w] = n
+        out.append(forms)
+    return out[0], out[1]
+
+
+MONTHS, WEEKDAYS = load_calendar()
 
 
 def word_union(words) -> str:

@@ -185,18 +185,28 @@ def _languages(path: Path) -> dict[str, str]:
 def evaluate_places(reports_path: Path, gold_path: Path, systems: dict[str, Callable]) -> tuple[list[dict], dict]:
     """Score each system's incident points against must/may/must_not gold. A system maps a
     report to ``(points, best)``; only ``points`` (lat, lon, precision) count here."""
-    res: ReadResult = read_path(reports_path, max_bytes=1 << 30)
-    gold = read_places_gold(gold_path)
     langs = _languages(reports_path)
     scores = {name: PlaceScores(name) for name in systems}
+
+    def add(name: str, rep, g: dict, answer) -> None:
+        scores[name].add(rep.id, langs.get(rep.id) or rep.language, g, answer[0])
+
+    _answer_each(reports_path, read_places_gold(gold_path), systems, add)
+    return [s.summary() for s in scores.values()], scores
+
+
+def _answer_each(reports_path: Path, gold: dict[str, dict], systems: dict[str, Callable],
+                 add: Callable[[str, object, dict, tuple], None], progress: Callable[[int], None] | None = None) -> None:
+    """Every system's answer for every report that has gold, given to ``add``."""
+    res: ReadResult = read_path(reports_path, max_bytes=1 << 30)
     for rep in res.reports:
         g = gold.get(rep.id)
         if g is None:
             continue
         for name, fn in systems.items():
-            points, _ = fn(rep)
-            scores[name].add(rep.id, langs.get(rep.id) or rep.language, g, points)
-    return [s.summary() for s in scores.values()], scores
+            add(name, rep, g, fn(rep))
+        if progress:
+            progress(1)
 
 
 class Baseline:
@@ -227,18 +237,12 @@ class Baseline:
 
 def evaluate(reports_path: Path, gold_path: Path, systems: dict[str, Callable], *,
              progress: Callable[[int], None] | None = None) -> tuple[list[dict], dict[str, Scores]]:
-    res: ReadResult = read_path(reports_path, max_bytes=1 << 30)
-    gold = read_gold(gold_path)
     scores = {name: Scores(name) for name in systems}
-    for rep in res.reports:
-        g = gold.get(rep.id)
-        if g is None:
-            continue
-        for name, fn in systems.items():
-            points, best = fn(rep)
-            scores[name].add(rep.id, rep.text, g, points, best)
-        if progress:
-            progress(1)
+
+    def add(name: str, rep, g: dict, answer) -> None:
+        scores[name].add(rep.id, rep.text, g, *answer)
+
+    _answer_each(reports_path, read_gold(gold_path), systems, add, progress)
     return [s.summary() for s in scores.values()], scores
 
 

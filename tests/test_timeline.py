@@ -135,3 +135,22 @@ def test_calendar_word_tries_match_what_plain_alternations_match():
                    [(m.span(), m.groupdict()) for m in trie.finditer(text)]
 
     same()
+
+
+@pytest.mark.parametrize("change, complaint", [
+    (lambda d: d["months"].pop("may"), "[months] must have exactly"),
+    (lambda d: d["weekdays"].update(funday=["fun"]), "[weekdays] must have exactly"),
+    (lambda d: d["months"].update(may=["May"]), "months.may must be a list of lower-case forms"),
+    (lambda d: d["weekdays"]["sunday"].append("mon"), "'mon' is a form of two weekdays"),
+])
+def test_a_calendar_of_the_wrong_shape_is_refused_at_load(change, complaint):
+    import re
+    import tomllib
+    from importlib.resources import files
+
+    from mapper.dates import load_calendar
+
+    data = tomllib.loads((files("mapper") / "data" / "calendar.toml").read_text(encoding="utf-8"))
+    change(data)
+    with pytest.raises(ValueError, match=re.escape(complaint)):
+        load_calendar(data)

@@ -10,15 +10,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError, MapperError
-from .options import (
-    EXIT_PARTIAL,
-    echo,
-    gazetteer_option,
-    handle_errors,
-    output_options,
-    parse_date,
-    parse_formats,
-)
+from .options import EXIT_PARTIAL, echo, gazetteer_option, handle_errors, output_options, parse_date, parse_formats
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
