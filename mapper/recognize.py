@@ -1,9 +1,13 @@
 """Recognise: find the spans of a report that name places, and say why others are not places.
 
 Second stage. The report is masked and split into sentences and words (:mod:`mapper.text`);
-runs of the words' folded keys are probed against the gazetteer, longest first. Each span is then accepted or rejected with a reason:
-organisation names (Kyiv Post), people (governor Gladkov), actors (Moscow's official line),
-common words that are also village names.
+runs of the words' folded keys are probed against the gazetteer, longest first. Each span is
+then accepted or rejected with a reason: organisation names (Kyiv Post), people (governor
+Gladkov), actors (Moscow's official line), common words that are also village names.
+
+The module is longer than the others because it is one class: the matching and the ~20 rules
+that judge a span share the recognizer's caches (probes, key facts, misspellings) and its
+lexicon; split into modules, each rule would take them all as arguments.
 
 Probing walks the key prefixes of capitalised words against the gazetteer's B-tree (or an
 in-memory key set once a process has probed enough). On a 4 KB report that is ~200 probes,

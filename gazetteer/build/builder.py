@@ -1,5 +1,10 @@
 """The builder: collects places from the sources, merges duplicates, checks the result and
-writes one store; and the entry points (the default build, ``--extend``, user files)."""
+writes one store; and the entry points (the default build, ``--extend``, user files).
+
+Longer than the other build modules because each source's adder (SME settlements, postal
+files, GeoNames dumps) merges into the builder's places with the builder's own rules (same
+name within MERGE_KM is one place, admin names filled from codes); the readers of the raw
+files are :mod:`.sources`, the name forms :mod:`.forms`, the writing :mod:`.writer`."""
 
 from __future__ import annotations
 
