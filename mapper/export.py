@@ -10,16 +10,19 @@ import io
 import os
 import re
 from collections.abc import Iterable
-from html import escape  # & < > " ' as XML entities; xml.sax.saxutils pulled in urllib.request (20 ms)
+from html import (
+    escape,  # & < > " ' as XML entities; xml.sax.saxutils pulled in urllib.request (20 ms)
+)
 from pathlib import Path
 
 import orjson
 
 from gazetteer import Place
 
-from .events import labels
 from .errors import OutputError
+from .events import labels
 from .fileio import atomic_path, write_bytes
+from .memo import Memo
 from .records import Incident
 
 FORMATS = ("html", "geojson", "csv", "kml", "gpkg")
@@ -64,21 +67,18 @@ def csv_cell(value: object) -> object:
     return value
 
 
-_PLACE_FIELDS: dict[int, tuple] = {}
+_PLACE_FIELDS = Memo(100_000)  # geonameid -> (the place, digits, its fields ..., (lon, lat))
 
 
 def _place_fields(p: Place, precision: int = 5) -> tuple:
     """A place's own properties and rounded (lon, lat), worked out once per place object: a
     batch writes tens of thousands of incidents at a few hundred places, and neither the
     Cyrillic name nor rounding a float to n digits (~1 us) is free."""
-    hit = _PLACE_FIELDS.get(id(p))
-    if hit is not None and hit[0] is p and hit[1] == precision:  # p is kept here: its id is not reused
+    hit = _PLACE_FIELDS.get(p.geonameid)
+    if hit is not None and hit[0] is p and hit[1] == precision:  # (this very place: another gazetteer's may share its id)
         return hit
-    if len(_PLACE_FIELDS) > 100_000:
-        _PLACE_FIELDS.clear()
-    hit = _PLACE_FIELDS[id(p)] = (p, precision, p.name, p.cyrillic_name, p.geonameid, p.country_code,
-                                  p.admin1_name, p.admin2_name, (round(p.lon, precision), round(p.lat, precision)))
-    return hit
+    return _PLACE_FIELDS.put(p.geonameid, (p, precision, p.name, p.cyrillic_name, p.geonameid, p.country_code,
+                                           p.admin1_name, p.admin2_name, (round(p.lon, precision), round(p.lat, precision))))
 
 
 PROPERTY_NAMES = (

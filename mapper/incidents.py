@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import PurePath
 from collections import OrderedDict
 from dataclasses import replace
+from pathlib import PurePath
 
 from gazetteer import Place
 
-from .claims import HEDGE_FACTOR, UNKNOWN, ReportClaims, contested
 from .border import border_distance
+from .claims import HEDGE_FACTOR, UNKNOWN, ReportClaims, contested
 from .events import classify, event_type, fatalities
-from .records import DateSource, Incident, Kind, Level, Recognition, Report, Resolved, Role
+from .memo import Memo
+from .records import (
+    DateSource,
+    Incident,
+    Kind,
+    Level,
+    Recognition,
+    Report,
+    Resolved,
+    Role,
+)
 from .theatre import theatre_prior
 from .timeline import expressions, nearest
 
@@ -60,24 +70,22 @@ def incident_id(report_id: str, geonameid: int, date, event_type: str) -> str:
     return f"im-{h[:12]}"
 
 
-_FACTS: dict[int, tuple[Place, Place, float, str]] = {}
+_FACTS = Memo(200_000)  # geonameid -> (the place, its slim copy, border km, side)
 
 
 def _place_facts(p: Place) -> tuple[Place, float, str]:
     """The slim copy of a place an incident carries (its Latin and Cyrillic names only, its own
     oblast/district as admin names) and its border distance and side. Worked out once per place
     and process: a feed names the same few hundred places over and over."""
-    hit = _FACTS.get(id(p))
-    if hit is not None and hit[0] is p:  # the place itself is kept, so its id is not reused
+    hit = _FACTS.get(p.geonameid)
+    if hit is not None and hit[0] is p:  # (this very place: another gazetteer's may share its id)
         return hit[1], hit[2], hit[3]
     km, side = border_distance(p.lat, p.lon)
     admin1 = p.name if p.feature_code == "ADM1" else p.admin1_name
     admin2 = p.name if p.feature_code == "ADM2" else p.admin2_name
     cyr = p.cyrillic_name
     slim = replace(p, admin1_name=admin1, admin2_name=admin2, names=(cyr,) if cyr else ())
-    if len(_FACTS) > 200_000:
-        _FACTS.clear()
-    _FACTS[id(p)] = (p, slim, km, side)
+    _FACTS.put(p.geonameid, (p, slim, km, side))
     return slim, km, side
 
 

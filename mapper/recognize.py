@@ -29,6 +29,7 @@ from gazetteer.fold import is_cyrillic
 
 from .dates import MONTHS, WEEKDAYS
 from .lexicon import Coordination, Lexicon
+from .memo import Memo
 from .records import Mention, Recognition, Role
 from .text import Tokens, mask, segments, split_sentences, tokenize
 from .theatre import FUZZY_SCOPE
@@ -121,9 +122,9 @@ class Recognizer:
         self.lex = lexicon or Lexicon()
         self._keys: frozenset[str] | None = None
         self._prefixes: frozenset[str] | None = None
-        self._probe_cache: dict[str, tuple[bool, bool]] = {}
-        self._fuzzy_cache: dict[str, tuple[str, str] | None] = {}
-        self._facts: dict[str, _KeyFacts] = {}
+        self._probe_cache: Memo = Memo(200_000)  # key -> (a name key?, a prefix of one?)
+        self._fuzzy_cache: Memo = Memo(100_000)  # phrase -> (key, reason) of its misspelling, or None
+        self._facts: Memo = Memo(200_000)  # key -> _KeyFacts
         self._auto = preload == "auto"
         self._probes = 0
         if preload is True:
@@ -156,9 +157,7 @@ class Recognizer:
             if self._auto and self._probes >= self.AUTO_PRELOAD_AFTER:
                 self._auto = False
                 self.preload()
-        if len(self._probe_cache) < 200_000:
-            self._probe_cache[key] = hit
-        return hit
+        return self._probe_cache.put(key, hit)
 
     # -- matching ---------------------------------------------------------------------------
     def _spans(self, tk: Tokens, heads, lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -328,8 +327,7 @@ class Recognizer:
         hit = None
         if cands and cands[0].match == "fuzzy" and cands[0].score >= self.FUZZY_MIN_SCORE * 0.9:
             hit = (fold_name(cands[0].matched_name), cands[0].matched_name)
-        if len(self._fuzzy_cache) < 100_000:
-            self._fuzzy_cache[phrase] = hit
+        self._fuzzy_cache.put(phrase, hit)
         return hit
 
     @cached_property
@@ -370,10 +368,7 @@ class Recognizer:
             all_common=bool(cands) and all(c[3] for c in cands),
             common_key=bool(cands) and key in self.gaz.common_keys,
             plain_spellings=frozenset(c[1].casefold() for c in cands if not c[3]))
-        if len(self._facts) > 200_000:
-            self._facts.clear()
-        self._facts[key] = facts
-        return facts
+        return self._facts.put(key, facts)
 
     def _judge(self, tk: Tokens, lo: int, hi: int, i: int, j: int, key: str,
                matched: set[int], in_title, water_words: bool = True) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from gazetteer import Gazetteer, Place, haversine_km
 
+from .memo import Memo
 from .records import Level, Mention, Recognition, Resolved, Role
 from .theatre import FUZZY_MIN_PRIOR, theatre_prior
 
@@ -41,6 +42,7 @@ def contains(outer: Place, inner: Place) -> bool:
 class _Slot:
     mention: Mention
     cands: list[tuple[Place, float]]  # (place, name score)
+    signature: tuple  # of the candidates (ids and name scores), for the score cache
     context: list[Place]  # places of a qualifier right after the mention
     choice: Place | None = None
     scores: list[tuple[float, Place]] | None = None
@@ -52,11 +54,12 @@ class Resolver:
         self.rounds = rounds
         # A feed names the same places over and over: the candidates of a spelling, and the
         # report-independent part of their scores, are worked out once per process.
-        self._cand_cache: dict[tuple[str, str, bool], list[tuple[Place, float]]] = {}
-        self._group_cache: dict[tuple, _Group] = {}
-        self._cand_sig: dict[int, tuple] = {}  # id of a cached candidate list -> its signature
+        # (key, spelling, misspelt) -> (candidates, their signature: ids and name scores)
+        self._cand_cache: Memo = Memo(100_000)
+        self._group_cache: Memo = Memo(50_000)
 
-    def _candidates(self, m: Mention) -> list[tuple[Place, float]]:
+    def _candidates(self, m: Mention) -> tuple[list[tuple[Place, float]], tuple]:
+        """(place, name score) of every place the mention may name, and their signature."""
         fuzzy = m.reason.startswith("fuzzy")
         ck = (m.key, m.text.casefold(), fuzzy)
         hit = self._cand_cache.get(ck)
@@ -71,12 +74,8 @@ class Resolver:
             s = weight * (1.0 if exact else 0.9) * (0.85 if fuzzy else 1.0)
             if p.geonameid not in out or out[p.geonameid][1] < s:
                 out[p.geonameid] = (p, s)
-        if len(self._cand_cache) > 100_000:
-            self._cand_cache.clear()
-            self._cand_sig.clear()
-        self._cand_cache[ck] = hit = list(out.values())
-        self._cand_sig[id(hit)] = tuple(sorted((p.geonameid, round(ns, 4)) for p, ns in hit))
-        return hit
+        cands = list(out.values())
+        return self._cand_cache.put(ck, (cands, tuple(sorted((p.geonameid, round(ns, 4)) for p, ns in cands))))
 
     @staticmethod
     def _prior(p: Place, name_score: float) -> float:
@@ -99,7 +98,7 @@ class Resolver:
     def _group(self, slot: _Slot) -> _Group:
         """The candidates of a mention (with its context), scored as far as the rest of the
         report does not matter; cached by signature."""
-        sig = (slot.mention.key, self._cand_sig[id(slot.cands)], tuple(q.geonameid for q in slot.context))
+        sig = (slot.mention.key, slot.signature, tuple(q.geonameid for q in slot.context))
         g = self._group_cache.get(sig)
         if g is None:
             places = [p for p, _ in slot.cands]
@@ -116,9 +115,7 @@ class Resolver:
                        [not p.is_admin for p in places], [p.feature_code != "ADM1" for p in places],
                        [(p.country_code, p.admin1_code) for p in places], [p.country_code for p in places],
                        [float(p.population) for p in places])
-            if len(self._group_cache) > 50_000:
-                self._group_cache.clear()
-            self._group_cache[sig] = g
+            self._group_cache.put(sig, g)
         return g
 
     def resolve(self, rec: Recognition, *, rejected: list[Mention] | None = None,
@@ -128,7 +125,7 @@ class Resolver:
         ``feed_regions``: (country, admin-1) of the places a feed's other reports of the same
         days name, a tie-breaker among namesakes (batches only: see :mod:`mapper.batch`)."""
         mentions = rec.accepted
-        slots = [_Slot(m, self._candidates(m), []) for m in mentions]
+        slots = [_Slot(m, *self._candidates(m), []) for m in mentions]
         for run in _runs(slots, rec.text):
             if all(_QUALIFIER_GAP_RE.match(rec.text[a.mention.end:b.mention.start]) and _could_qualify(a, b)
                    for a, b in zip(run, run[1:])):

@@ -15,6 +15,8 @@ from itertools import accumulate, compress
 from gazetteer import fold_token
 from gazetteer.fold import APOSTROPHES, TOKEN_RE, is_cyrillic
 
+from .memo import Memo
+
 # Each pattern starts with a literal so that re can skip ahead to it: with re.I, a leading
 # look-behind or an alternation, re tries every offset, and one link pattern for all four
 # prefixes cost 13 us on the seed against ~1 us for each of these.
@@ -213,7 +215,7 @@ def split_words(text: str) -> list[str]:
     return _FASTWORD_SPLIT.split(text)
 
 
-_WORDS: dict[str, tuple[str, str, bool, str, bool]] = {}  # word -> (text, key, possessive, lower, caps)
+_WORDS = Memo(500_000)  # word as written -> (text, key, possessive, lower, caps)
 
 
 def _word(raw: str) -> tuple[str, str, bool, str, bool]:
@@ -225,9 +227,7 @@ def _word(raw: str) -> tuple[str, str, bool, str, bool]:
         if pm:
             word, possessive = pm.group(1), True
     info = (word, fold_token(word), possessive, word.lower(), word[:1].isupper())
-    if len(_WORDS) < 500_000:
-        _WORDS[raw] = info
-    return info
+    return _WORDS.put(raw, info)
 
 
 def tokenize(text: str) -> Tokens:
