@@ -5,10 +5,10 @@ Independent of ``mapper``: ``Gazetteer.default().lookup("Graivoron")`` works on 
 
 from .errors import GazetteerError
 from .fold import fold_name, fold_token
-from .model import Candidate, Place
+from .model import Candidate, NameHit, Place
 from .store import Gazetteer, haversine_km
 
-__all__ = ["Candidate", "Gazetteer", "LocalGeocoder", "GazetteerError", "Place", "fold_name", "fold_token", "haversine_km"]
+__all__ = ["Candidate", "Gazetteer", "LocalGeocoder", "GazetteerError", "NameHit", "Place", "fold_name", "fold_token", "haversine_km"]
 
 
 def __getattr__(name: str):

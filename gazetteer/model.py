@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
+from typing import NamedTuple
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
@@ -99,6 +100,16 @@ class Place:
 
 
 _place_fields = attrgetter(*(f.name for f in fields(Place)))
+
+
+class NameHit(NamedTuple):
+    """A place a name key names (:meth:`Gazetteer.by_key`): with the name variant that has the
+    key, its weight, and whether it is spelled like a frequent word."""
+
+    place: Place
+    variant: str
+    weight: float
+    common: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import GazetteerError
 from .fold import fold_name
-from .model import Candidate, Place
+from .model import Candidate, NameHit, Place
 
 SCHEMA_VERSION = "4"
 # A part of the world as (country code, admin-1 codes or None for the whole country) pairs:
@@ -119,14 +119,14 @@ class Gazetteer:
                 best[i] = (i, n, w, bool(c))
         return tuple(best.values())
 
-    def by_key(self, key: str) -> list[tuple[Place, str, float, bool]]:
-        """Places named ``key`` (a folded name, or a case form of one): (place, name variant,
-        weight, common-word flag)."""
+    def by_key(self, key: str) -> list[NameHit]:
+        """Places named ``key`` (a folded name, or a case form of one), each with the name
+        variant, its weight and its common-word flag."""
         out = []
         for pid, name, w, common in self._key_rows(key):
             p = self._place(pid)
             if p is not None:
-                out.append((p, name, w, common))
+                out.append(NameHit(p, name, w, bool(common)))
         return out
 
     _PROBE_SQL = (

@@ -360,14 +360,14 @@ class Recognizer:
 
     def _key_facts(self, key: str) -> "_KeyFacts":
         """What judging needs to know of the places named ``key``, once per key and process."""
-        cands = self.gaz.by_key(key)
-        codes = {c[0].feature_code for c in cands}
+        hits = self.gaz.by_key(key)
+        codes = {h.place.feature_code for h in hits}
         facts = _KeyFacts(
-            region_form=" " in key and any(c[0].is_admin for c in cands),
+            region_form=" " in key and any(h.place.is_admin for h in hits),
             symbolic=bool(codes & {"PPLC", "PCLI"}), capital="PPLC" in codes,
-            all_common=bool(cands) and all(c[3] for c in cands),
-            common_key=bool(cands) and key in self.gaz.common_keys,
-            plain_spellings=frozenset(c[1].casefold() for c in cands if not c[3]))
+            all_common=bool(hits) and all(h.common for h in hits),
+            common_key=bool(hits) and key in self.gaz.common_keys,
+            plain_spellings=frozenset(h.variant.casefold() for h in hits if not h.common))
         return self._facts.put(key, facts)
 
     def _judge(self, tk: Tokens, lo: int, hi: int, i: int, j: int, key: str,
