@@ -5,7 +5,8 @@ May; "since Monday" runs from the 22nd to the report date. English, Russian and 
 A sentence with no expression inherits the report's date. time_precision follows ACLED:
 1 the day is known, 2 the week, 3 the month.
 
-Rules are hand-written over the tables in :mod:`mapper.dates` because dateparser, measured on the
+The rules and their trigger words are ``mapper/data/time.toml``, over the calendar words of
+:mod:`mapper.dates`; hand-written because dateparser, measured on the
 seed's sentences, was 50x slower (1.7 ms a sentence warm, 43 ms cold, against 0.03 ms), missed
 "during the night" and "вночі", read the verb "may" as a date, and put "on Tuesday" in a Tuesday
 report a week back.
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 
 from .dates import FULL_DATE_RES, MONTH_ALT, MONTHS, WEEKDAY_ALT, WEEKDAYS
 
@@ -31,24 +34,41 @@ class TimeRef:
     expression: str = ""
 
 
-# (regex, kind); searched in order, the first family that matches wins for a sentence
-_RULES: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b|\bпозавчера\b|\bпозавчора\b", re.I), "ago2"),
-    (re.compile(r"\b(?:the\s+)?(?:last|past)\s+24\s+hours\b|\bза\s+(?:минувшие\s+|последние\s+|прошедшие\s+)?сутки\b|\bза\s+(?:минулу\s+|останню\s+)?добу\b", re.I), "last24"),
-    (re.compile(rf"\bsince\s+(?P<wd>{WEEKDAY_ALT})\b|\bс\s+(?P<wd2>{WEEKDAY_ALT})\b|\bз\s+(?P<wd3>{WEEKDAY_ALT})\b", re.I), "since_wd"),
-    (re.compile(r"\b(?:last\s+night|overnight|during\s+the\s+night|at\s+night|in\s+the\s+night|tonight)\b|"
-                r"\b(?:этой\s+|минувшей\s+|прошлой\s+|сегодня\s+)?ночью\b|\bвночі\b|\bцієї\s+ночі\b|\bминулої\s+ночі\b|\bв\s+ночь\b|\bуночі\b", re.I), "night"),
-    (re.compile(r"\byesterday\b|\bвчера\b|\bвчора\b", re.I), "ago1"),
-    (re.compile(r"\b(?:today|this\s+(?:morning|afternoon|evening)|earlier\s+today|"
-                r"in\s+the\s+(?:early\s+)?(?:morning|afternoon|evening))\b|\bсегодня\b|\bсьогодні\b|\bутром\b|\bвранці\b|\bзранку\b|\bднем\b|\bвдень\b", re.I), "today"),
-    (re.compile(rf"\b(?P<last>last\s+)?(?:on\s+)?(?P<wd>{WEEKDAY_ALT})\b|\b(?:в|во|у)\s+(?P<wd2>{WEEKDAY_ALT})\b", re.I), "weekday"),
-    (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_ALT})\b(?!\.?,?\s+\d{{4}})|"
-                rf"\b(?P<mon2>{MONTH_ALT})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I), "daymonth"),
-    (re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\b(?!\.\d)", re.I), "dm"),
-    (re.compile(r"\b(?:this|past|last)\s+week\b|\bна\s+(?:этой|прошлой)\s+неделе\b|\bцього\s+тижня\b|\bминулого\s+тижня\b", re.I), "week"),
-    (re.compile(r"\b(?:this|last)\s+month\b|\bв\s+(?:этом|прошлом)\s+месяце\b|\bцього\s+місяця\b", re.I), "month"),
-]
+KINDS = ("ago2", "last24", "since_wd", "night", "ago1", "today", "weekday", "daymonth", "dm", "week", "month")
+PLAIN_TAGS = ("digit", "dot")  # tags found by plain tests, not by trigger words
 
+
+def load_rules(data: dict | None = None):
+    """``mapper/data/time.toml`` as (rules: [(regex, kind)], triggers: {tag: substrings}, needs:
+    {kind: tags}, inside-word tags). Every rule's kind is one :func:`_relative` knows, its
+    pattern compiles, and every tag it needs is a trigger's or a plain one."""
+    if data is None:
+        data = tomllib.loads((files("mapper") / "data" / "time.toml").read_text(encoding="utf-8"))
+    try:
+        triggers = {tag: tuple(subs) for tag, subs in data["triggers"].items()}
+        if not all(isinstance(x, str) and x and x == x.lower() for subs in triggers.values() for x in subs):
+            raise ValueError("triggers must be lists of lower-case substrings")
+        rules, needs = [], {}
+        for r in data["rule"]:
+            kind, pattern, tags = r["kind"], r["pattern"], frozenset(r["needs"])
+            if kind not in KINDS or kind in needs:
+                raise ValueError(f"rule kind {kind!r}: one of {', '.join(KINDS)}, each once")
+            if not tags or not tags <= set(triggers) | set(PLAIN_TAGS):
+                raise ValueError(f"rule {kind}: needs {sorted(tags)} must be trigger tags or {PLAIN_TAGS}")
+            rules.append((re.compile(pattern.replace("{weekday}", WEEKDAY_ALT).replace("{month}", MONTH_ALT), re.I), kind))
+            needs[kind] = tags
+        inside = frozenset(data["inside_words"])
+        if not inside <= set(triggers):
+            raise ValueError("inside_words must be trigger tags")
+    except (KeyError, TypeError, AttributeError, re.error) as e:
+        raise ValueError(f"time.toml: bad shape ({type(e).__name__}: {e})") from None
+    except ValueError as e:
+        raise ValueError(f"time.toml: {e}") from None
+    return rules, triggers, needs, inside
+
+
+# searched in order, the first family that matches wins for a sentence
+_RULES, _TRIGGERS, _NEEDS, _INSIDE_WORDS = load_rules()
 _RULES_LOW = [re.compile(rx.pattern) for rx, _kind in _RULES]
 
 
@@ -134,41 +154,8 @@ def _relative(kind: str, expr: str, groups: tuple[tuple[str, str | None], ...], 
     return None
 
 
-_WD_STEMS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "понед", "вторн", "сред", "четв", "пятн",
-             "п'ятн", "пʼятн", "суббот", "субот", "воскрес", "неділ", "вівтор", "серед")
-_MON_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "янв",
-              "фев", "мар", "апр", "мая", "май", "мае", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
-              "січ", "лют", "берез", "квіт", "трав", "черв", "лип", "серп", "верес", "жовт", "листоп", "груд")
-# Substrings, each giving a tag, and the tags a rule needs before its regex is run: most
-# sentences have no time expression, and the regexes (alternations of ~100 words) dominate the
-# cost otherwise. All substrings are found in one Aho-Corasick pass over the lower-cased sentence.
-_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "ago2": ("yesterday", "позавчер", "позавчор"),
-    "last24": ("24", "сутки", "добу"),
-    "since": ("since", "с ", "з "),
-    "night": ("night", "ноч"),
-    "ago1": ("yesterday", "вчера", "вчора"),
-    "today": ("today", "morning", "afternoon", "evening", "сегодня", "сьогодні", "утром", "вранці",
-              "зранку", "днем", "вдень"),
-    "wd": _WD_STEMS,
-    "mon": _MON_STEMS,
-    "week": ("week", "недел", "тижн"),
-    "month": ("month", "месяц", "місяц"),
-}
-_NEEDS: dict[str, frozenset[str]] = {
-    "ago2": frozenset({"ago2"}), "last24": frozenset({"last24"}), "since_wd": frozenset({"since", "wd"}),
-    "night": frozenset({"night"}), "ago1": frozenset({"ago1"}), "today": frozenset({"today"}),
-    "weekday": frozenset({"wd"}), "daymonth": frozenset({"digit", "mon"}), "dm": frozenset({"digit", "dot"}),
-    "week": frozenset({"week"}), "month": frozenset({"month"}),
-}
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"\d{4}")  # every full date states its year
-
-
-# Every rule's regex has a word boundary right before each of these substrings, so a substring
-# counts only at the start of a word ("wed" in "showed" wakes no weekday rule); "overnight" and
-# "вночі" put this one inside a word.
-_INSIDE_WORDS = frozenset({"night"})
 
 
 @lru_cache(maxsize=1)

@@ -154,3 +154,24 @@ def test_a_calendar_of_the_wrong_shape_is_refused_at_load(change, complaint):
     change(data)
     with pytest.raises(ValueError, match=re.escape(complaint)):
         load_calendar(data)
+
+
+@pytest.mark.parametrize("change, complaint", [
+    (lambda d: d["rule"][0].update(kind="fortnight"), "rule kind 'fortnight'"),
+    (lambda d: d["rule"][1].update(kind=d["rule"][0]["kind"]), "each once"),
+    (lambda d: d["rule"][0].update(needs=["ago3"]), "must be trigger tags"),
+    (lambda d: d["rule"][0].update(pattern="(unclosed"), "bad shape"),
+    (lambda d: d["triggers"].update(night=["Night"]), "lower-case substrings"),
+    (lambda d: d.pop("triggers"), "bad shape"),
+])
+def test_time_rules_of_the_wrong_shape_are_refused_at_load(change, complaint):
+    import re
+    import tomllib
+    from importlib.resources import files
+
+    from mapper.timeline import load_rules
+
+    data = tomllib.loads((files("mapper") / "data" / "time.toml").read_text(encoding="utf-8"))
+    change(data)
+    with pytest.raises(ValueError, match=re.escape(complaint)):
+        load_rules(data)
