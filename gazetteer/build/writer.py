@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import GazetteerError
 from ..fold import fold_name, is_cyrillic, latin_variants, tokens
-from ..store import SCHEMA_VERSION, Gazetteer
+from ..store import BORDER_REGION, SCHEMA_VERSION, Gazetteer, scope_condition
 
 _COMMON_ZIPF = {"en": 4.0, "ru": 3.8, "uk": 3.8}
 _BIG_CITY = 1_000_000
@@ -34,6 +34,9 @@ CREATE TABLE names(key TEXT NOT NULL, id INTEGER NOT NULL, name TEXT, weight REA
 CREATE TABLE forms(key TEXT NOT NULL, base TEXT NOT NULL, common INTEGER,
                    PRIMARY KEY (key, base)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE places_rtree USING rtree(id, minlat, maxlat, minlon, maxlon);
+-- the name keys of the places in the border region and of the well-known places anywhere: what
+-- a misspelling is looked for among (store.BORDER_REGION, store.scope_condition)
+CREATE TABLE region_keys(key TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 _INDEXES = """
 CREATE INDEX names_key ON names(key);
@@ -150,6 +153,9 @@ def write_store(path: Path, places: Iterable, *, sources: list[str], common_keys
         )
         con.executemany("INSERT INTO forms VALUES (?,?,?)", sorted((k, b, c) for (k, b), c in form_rows.items()))
         con.executescript(_INDEXES)
+        where, args = scope_condition(BORDER_REGION)
+        con.execute(f"INSERT INTO region_keys SELECT DISTINCT key FROM names WHERE id IN "
+                    f"(SELECT id FROM places WHERE {where})", args)
         used = {k for k, _ in name_rows} | {k for k, _ in form_rows}
         meta = {"schema": SCHEMA_VERSION, "sources": "\n".join(sources), "places": str(len(place_rows)),
                 "common_keys": "\n".join(sorted(common_keys & used))}
