@@ -70,15 +70,15 @@ def csv_cell(value: object) -> object:
 _PLACE_FIELDS = Memo(100_000)  # geonameid -> (the place, digits, its fields ..., (lon, lat))
 
 
-def _place_fields(p: Place, precision: int = 5) -> tuple:
+def _place_fields(p: Place, digits: int = 5) -> tuple:
     """A place's own properties and rounded (lon, lat), worked out once per place object: a
     batch writes tens of thousands of incidents at a few hundred places, and neither the
     Cyrillic name nor rounding a float to n digits (~1 us) is free."""
     hit = _PLACE_FIELDS.get(p.geonameid)
-    if hit is not None and hit[0] is p and hit[1] == precision:  # (this very place: another gazetteer's may share its id)
+    if hit is not None and hit[0] is p and hit[1] == digits:  # (this very place: another gazetteer's may share its id)
         return hit
-    return _PLACE_FIELDS.put(p.geonameid, (p, precision, p.name, p.cyrillic_name, p.geonameid, p.country_code,
-                                           p.admin1_name, p.admin2_name, (round(p.lon, precision), round(p.lat, precision))))
+    return _PLACE_FIELDS.put(p.geonameid, (p, digits, p.name, p.cyrillic_name, p.geonameid, p.country_code,
+                                           p.admin1_name, p.admin2_name, (round(p.lon, digits), round(p.lat, digits))))
 
 
 PROPERTY_NAMES = (
@@ -131,11 +131,11 @@ def properties(i: Incident) -> dict:
     }
 
 
-def feature(i: Incident, *, precision: int = 5) -> dict:
+def feature(i: Incident, *, digits: int = 5) -> dict:
     return {
         "type": "Feature",
         "id": i.incident_id,
-        "geometry": {"type": "Point", "coordinates": coordinates(i, precision)},  # a tuple: a JSON array
+        "geometry": {"type": "Point", "coordinates": coordinates(i, digits)},  # a tuple: a JSON array
         "properties": properties(i),
     }
 
@@ -153,8 +153,8 @@ def bbox(features: list[dict]) -> tuple[float, float, float, float] | None:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def feature_collection(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> dict:
-    feats = [feature(i, precision=precision) for i in select(incidents, mentions=mentions)]
+def feature_collection(incidents: Iterable[Incident], *, digits: int = 5, mentions: bool = False) -> dict:
+    feats = [feature(i, digits=digits) for i in select(incidents, mentions=mentions)]
     fc: dict = {"type": "FeatureCollection", "features": feats}
     box = bbox(feats)
     if box is not None:
@@ -168,8 +168,8 @@ def dumps(obj) -> str:
     return orjson.dumps(obj).decode("utf-8")
 
 
-def feature_bytes(i: Incident, *, precision: int = 5) -> bytes:
-    return orjson.dumps(feature(i, precision=precision))
+def feature_bytes(i: Incident, *, digits: int = 5) -> bytes:
+    return orjson.dumps(feature(i, digits=digits))
 
 
 def write_collection(path: str | os.PathLike, parts: list[bytes], bbox: tuple | None) -> Path:
@@ -189,31 +189,31 @@ def write_collection(path: str | os.PathLike, parts: list[bytes], bbox: tuple | 
     return Path(path)
 
 
-def coordinates(i: Incident, precision: int = 5) -> tuple[float, float]:
-    """(lon, lat) rounded to ``precision`` decimals."""
-    return _place_fields(i.place, precision)[-1]
+def coordinates(i: Incident, digits: int = 5) -> tuple[float, float]:
+    """(lon, lat) rounded to ``digits`` decimals."""
+    return _place_fields(i.place, digits)[-1]
 
 
-def geojson_bytes(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> bytes:
+def geojson_bytes(incidents: Iterable[Incident], *, digits: int = 5, mentions: bool = False) -> bytes:
     """The FeatureCollection as UTF-8 bytes, ready for a file: a batch's GeoJSON runs to
     ~100 MB, and decoding it to a str only to encode it again cost a tenth of the write."""
-    return orjson.dumps(feature_collection(incidents, precision=precision, mentions=mentions))
+    return orjson.dumps(feature_collection(incidents, digits=digits, mentions=mentions))
 
 
-def geojsonseq_bytes(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> bytes:
+def geojsonseq_bytes(incidents: Iterable[Incident], *, digits: int = 5, mentions: bool = False) -> bytes:
     """One feature per line (GeoJSONSeq, as ogr2ogr and jq read it)."""
-    return b"".join(feature_bytes(i, precision=precision) + b"\n" for i in select(incidents, mentions=mentions))
+    return b"".join(feature_bytes(i, digits=digits) + b"\n" for i in select(incidents, mentions=mentions))
 
 
-def geojson_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> str:
-    return geojson_bytes(incidents, precision=precision, mentions=mentions).decode("utf-8")
+def geojson_text(incidents: Iterable[Incident], *, digits: int = 5, mentions: bool = False) -> str:
+    return geojson_bytes(incidents, digits=digits, mentions=mentions).decode("utf-8")
 
 
-def geojsonseq_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> str:
-    return geojsonseq_bytes(incidents, precision=precision, mentions=mentions).decode("utf-8")
+def geojsonseq_text(incidents: Iterable[Incident], *, digits: int = 5, mentions: bool = False) -> str:
+    return geojsonseq_bytes(incidents, digits=digits, mentions=mentions).decode("utf-8")
 
 
-def acled_row(i: Incident, *, precision: int = 5) -> dict:
+def acled_row(i: Incident, *, digits: int = 5) -> dict:
     """An incident in ACLED's columns and taxonomy (event_type and sub_event_type from
     events.toml's ``acled``/``acled_sub``; ours stays in ``our_event_type``), actors where the
     evidence states them (actors.toml), fatalities 0 when none are stated, and a timestamp of
@@ -245,8 +245,8 @@ def acled_row(i: Incident, *, precision: int = 5) -> dict:
         "admin2": p["admin2"],
         "admin3": p["place"] if i.level == "community" else "",
         "location": p["place"],
-        "latitude": round(i.place.lat, precision),
-        "longitude": round(i.place.lon, precision),
+        "latitude": round(i.place.lat, digits),
+        "longitude": round(i.place.lon, digits),
         "geo_precision": i.geo_precision,
         "source": "; ".join(dict.fromkeys([*i.claimants, *(s for s in p["source"].split("; ") if s)])),
         "source_scale": source_scale(i),
@@ -290,12 +290,12 @@ def notes(i: Incident) -> str:
     return " ".join(i.evidence) + (f" [{'; '.join(tail)}]" if tail else "")
 
 
-def csv_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> str:
+def csv_text(incidents: Iterable[Incident], *, digits: int = 5, mentions: bool = False) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=ACLED_COLUMNS + EXTRA_COLUMNS)
     w.writeheader()
     for i in select(incidents, mentions=mentions):
-        row = {**acled_row(i, precision=precision), "kind": i.kind, "report_id": i.report_id,
+        row = {**acled_row(i, digits=digits), "kind": i.kind, "report_id": i.report_id,
                "url": i.url, "confidence": i.confidence, "border_km": i.border_km, "border_side": i.border_side,
                "our_event_type": i.event_type, "precision": i.level,
                "date_source": i.date_source}
@@ -309,7 +309,7 @@ def _kml_colour(hex_rgb: str) -> str:
     return f"ff{b}{g}{r}".lower()
 
 
-def kml_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False, name: str = "incidents") -> str:
+def kml_text(incidents: Iterable[Incident], *, digits: int = 5, mentions: bool = False, name: str = "incidents") -> str:
     """KML 2.2 as Google Earth reads it: one Folder per event type, each type with its Style
     (the map's colour), one Placemark per incident with a TimeStamp (or TimeSpan) and its
     properties as ExtendedData; elements in the order the KML 2.2 schema gives them."""
@@ -341,7 +341,7 @@ def kml_text(incidents: Iterable[Incident], *, precision: int = 5, mentions: boo
                 if v is not None and k != "evidence":
                     out.append(f'<Data name="{xml_text(k)}"><value>{balloon_text(v)}</value></Data>')
             out.append("</ExtendedData>")
-            out.append(f"<Point><coordinates>{round(i.place.lon, precision)},{round(i.place.lat, precision)}</coordinates></Point>")
+            out.append(f"<Point><coordinates>{round(i.place.lon, digits)},{round(i.place.lat, digits)}</coordinates></Point>")
             out.append("</Placemark>")
         out.append("</Folder>")
     out.append("</Document></kml>")
@@ -356,7 +356,7 @@ GPKG_TYPES = {
 }
 
 
-def write_gpkg(path: str | os.PathLike, incidents: Iterable[Incident], *, precision: int = 5, mentions: bool = False) -> Path:
+def write_gpkg(path: str | os.PathLike, incidents: Iterable[Incident], *, digits: int = 5, mentions: bool = False) -> Path:
     """GeoPackage via geopandas/pyogrio (imported here only: they cost ~0.5 s to import), with
     a fixed schema (dates as dates, integers as integers, even when empty or all null) and no
     per-run timestamp: the same incidents give the same bytes."""
@@ -367,7 +367,7 @@ def write_gpkg(path: str | os.PathLike, incidents: Iterable[Incident], *, precis
 
     rows = select(incidents, mentions=mentions)
     data = [{k: _NOT_XML.sub("", v) if isinstance(v, str) else v for k, v in properties(i).items()} for i in rows]
-    geom = [Point(round(i.place.lon, precision), round(i.place.lat, precision)) for i in rows]
+    geom = [Point(round(i.place.lon, digits), round(i.place.lat, digits)) for i in rows]
     df = pd.DataFrame(data, columns=list(PROPERTY_NAMES))
     for col in PROPERTY_NAMES:
         kind = GPKG_TYPES.get(col, "string")
@@ -391,24 +391,24 @@ def write_gpkg(path: str | os.PathLike, incidents: Iterable[Incident], *, precis
 STREAMABLE = ("geojson", "csv", "kml")  # the formats that can go to stdout (-o -)
 
 
-def as_bytes(fmt: str, incidents: list[Incident], *, precision: int = 5, mentions: bool = False,
+def as_bytes(fmt: str, incidents: list[Incident], *, digits: int = 5, mentions: bool = False,
              seq: bool = False, name: str = "incidents") -> bytes:
     """A text format's whole content, for a file or for stdout: one GeoJSON FeatureCollection
     (or GeoJSONSeq with ``seq``), one CSV, one KML document, whatever the number of reports."""
     if fmt == "geojson":
-        return (geojsonseq_bytes if seq else geojson_bytes)(incidents, precision=precision, mentions=mentions)
+        return (geojsonseq_bytes if seq else geojson_bytes)(incidents, digits=digits, mentions=mentions)
     if fmt == "csv":
-        return csv_text(incidents, precision=precision, mentions=mentions).encode("utf-8")
+        return csv_text(incidents, digits=digits, mentions=mentions).encode("utf-8")
     if fmt == "kml":
-        return kml_text(incidents, precision=precision, mentions=mentions, name=name).encode("utf-8")
+        return kml_text(incidents, digits=digits, mentions=mentions, name=name).encode("utf-8")
     raise ValueError(f"{fmt!r} is not a text format")
 
 
-def write(fmt: str, path: str | os.PathLike, incidents: list[Incident], *, precision: int = 5,
+def write(fmt: str, path: str | os.PathLike, incidents: list[Incident], *, digits: int = 5,
           mentions: bool = False, seq: bool = False) -> Path:
     if fmt == "gpkg":
-        return write_gpkg(path, incidents, precision=precision, mentions=mentions)
+        return write_gpkg(path, incidents, digits=digits, mentions=mentions)
     if fmt in STREAMABLE:
-        return write_bytes(path, as_bytes(fmt, incidents, precision=precision, mentions=mentions, seq=seq,
+        return write_bytes(path, as_bytes(fmt, incidents, digits=digits, mentions=mentions, seq=seq,
                                           name=Path(path).stem))
     raise ValueError(f"unknown format {fmt!r}")

@@ -19,7 +19,7 @@ from .incidents import merge_across_reports
 from .render import load_regions, write_map
 
 
-def write_set(out_dir: Path, stem: str, incidents, fmts, *, title, cdn, precision, mentions, png=False,
+def write_set(out_dir: Path, stem: str, incidents, fmts, *, title, cdn, digits, mentions, png=False,
                   regions=None) -> list[Path]:
     """Write the chosen formats as one set (all or none replace the previous ones); the PNG is
     taken of the map once it is in place."""
@@ -31,7 +31,7 @@ def write_set(out_dir: Path, stem: str, incidents, fmts, *, title, cdn, precisio
                 written.append(write_map(path, export.select(incidents, mentions=mentions), title=title,
                                          cdn=cdn, regions=regions))
             else:
-                written.append(export.write(fmt, path, list(incidents), precision=precision, mentions=mentions))
+                written.append(export.write(fmt, path, list(incidents), digits=digits, mentions=mentions))
     if png and "html" in fmts:
         from .snapshot import snapshot
 
@@ -39,13 +39,13 @@ def write_set(out_dir: Path, stem: str, incidents, fmts, *, title, cdn, precisio
     return written
 
 
-def to_stdout(fmt: str, incidents, *, precision: int, mentions: bool, seq: bool = False) -> None:
+def to_stdout(fmt: str, incidents, *, digits: int, mentions: bool, seq: bool = False) -> None:
     """One streamable format of ``incidents`` on standard output (``-o -``)."""
-    sys.stdout.buffer.write(export.as_bytes(fmt, incidents, precision=precision, mentions=mentions, seq=seq))
+    sys.stdout.buffer.write(export.as_bytes(fmt, incidents, digits=digits, mentions=mentions, seq=seq))
     sys.stdout.flush()
 
 
-def write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings, title, cdn, precision,
+def write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings, title, cdn, digits,
                  mentions, regions_path, t0, n_inputs):
     """Every output of a batch (staged by the caller's output set: the batch's files replace a
     previous run's together or not at all), and its summary (also written as summary.json)."""
@@ -64,7 +64,7 @@ def write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings,
         counts = result.counts()
     written += write_set(out_dir, "incidents", incidents,
                              [f for f in fmts if f != "html" and (merge or f != "geojson")],
-                             title=None, cdn=cdn, precision=precision, mentions=mentions)
+                             title=None, cdn=cdn, digits=digits, mentions=mentions)
     if "html" in fmts:
         written.append(write_map(out_dir / "map.html", export.select(incidents, mentions=mentions),
                                  title=title or f"Incidents from {n_reports} reports", cdn=cdn,

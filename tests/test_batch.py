@@ -113,7 +113,7 @@ def test_geojson_joined_from_worker_features_equals_one_built_from_the_records(r
     records = batch.run([str(feed)], str(open_gazetteer().path), out_dir=tmp_path / "x", use_cache=False).incidents
     kept = [i for i in records if i.date is None or i.date >= dt.date(2023, 5, 10)]
     assert any(i.kind == "mention" for i in kept) and len(kept) < len(records)
-    assert (out / "incidents.geojson").read_bytes() == export.geojson_bytes(kept, precision=4, mentions=True)
+    assert (out / "incidents.geojson").read_bytes() == export.geojson_bytes(kept, digits=4, mentions=True)
 
 
 def test_workers_send_features_and_the_records_stay_packed_until_asked_for(tmp_path):

@@ -17,7 +17,7 @@ def incs(seed_result):
 
 
 def test_geojson_is_rfc7946(incs):
-    fc = json.loads(export.geojson_text(incs, precision=4))
+    fc = json.loads(export.geojson_text(incs, digits=4))
     assert fc["type"] == "FeatureCollection" and "crs" not in fc
     assert fc["features"]
     for f in fc["features"]:

@@ -1,6 +1,5 @@
 """The local gazetteer: lookups from a fresh install, admin regions, spatial queries, imports."""
 
-import math
 
 import pytest
 

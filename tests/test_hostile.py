@@ -228,7 +228,7 @@ def test_a_failed_write_leaves_the_previous_set_whole(tmp_path, monkeypatch, see
     from mapper.outputs import write_set
 
     out = tmp_path / "o"
-    kw = dict(title="t", cdn=False, precision=5, mentions=False)
+    kw = dict(title="t", cdn=False, digits=5, mentions=False)
     write_set(out, "r", seed_result.incidents, ["geojson", "html"], **kw)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 

@@ -45,7 +45,6 @@ def test_jsonl_keeps_good_rows_and_reports_bad_ones(tmp_path):
 
 
 def test_a_jsonl_feed_is_read_row_by_row_in_line_order(tmp_path):
-    from mapper.errors import InputError
     from mapper.reports import RowError, read_rows
 
     p = tmp_path / "feed.jsonl"

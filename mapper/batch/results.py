@@ -29,7 +29,7 @@ class Selection:
     """Which incidents go into the batch's GeoJSON, and how: travels with every chunk so that
     the workers serialise the features themselves."""
 
-    precision: int = 5
+    digits: int = 5
     mentions: bool = False
     since: dt.date | None = None
     until: dt.date | None = None
@@ -74,7 +74,7 @@ class Chunk:
         counts = {"incident": 0, "mention": 0}
         for i in dated:
             counts[i.kind] = counts.get(i.kind, 0) + 1
-        shown = [feature(i, precision=sel.precision) for i in dated if sel.mentions or i.kind == "incident"]
+        shown = [feature(i, digits=sel.digits) for i in dated if sel.mentions or i.kind == "incident"]
         features = orjson.dumps(shown)[1:-1]  # one call for the chunk: per feature was 3x slower
         box = bbox(shown)
         status = [(len(incs), cached, err) for incs, cached, err in results]

@@ -37,7 +37,7 @@ from .options import EXIT_PARTIAL, echo, gazetteer_option, handle_errors, output
 @output_options
 @handle_errors
 def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json, max_bytes, engine, scheduler,
-          no_cache, feed_context, gazetteer_path, precision, mentions, cdn, offline, title, regions_path):
+          no_cache, feed_context, gazetteer_path, digits, mentions, cdn, offline, title, regions_path):
     """Process folders, globs and collections (JSON, JSONL, CSV, Telegram exports) into one
     combined map and dataset; bad files are listed in OUT/errors.jsonl and skipped.
 
@@ -74,7 +74,7 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
     # the incident records come back only for the outputs built from them; an unmerged
     # batch's GeoJSON is joined from the features the workers serialised
     records = merge or any(f != "geojson" for f in fmts)
-    sel = batch_lib.Selection(precision, mentions, since, until, records=records)
+    sel = batch_lib.Selection(digits, mentions, since, until, records=records)
     result = batch_lib.run(files, gpath, out_dir=out_dir, jobs=jobs, engine=engine, scheduler=scheduler,
                            default_date=date, max_bytes=max_bytes, use_cache=not no_cache,
                            progress=bar.update if bar is not None else None, selection=sel,
@@ -91,7 +91,7 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
         raise InputError(f"no readable input, nothing written: {first}{more}")
     with output_set():
         summary, written = write_batch(out_dir, result, fmts, sel, merge=merge, records=records, errors=errors,
-                                        warnings=warnings, title=title, cdn=cdn, precision=precision,
+                                        warnings=warnings, title=title, cdn=cdn, digits=digits,
                                         mentions=mentions, regions_path=regions_path, t0=t0, n_inputs=len(files))
     if as_json:
         click.echo(json.dumps(summary))

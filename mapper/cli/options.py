@@ -78,7 +78,7 @@ def gazetteer_option(f):
 
 
 def output_options(f):
-    f = click.option("--precision", type=click.IntRange(0, 10), default=5, show_default=True,
+    f = click.option("--precision", "digits", type=click.IntRange(0, 10), default=5, show_default=True,
                      help="Decimals of exported coordinates.")(f)
     f = click.option("--mentions", is_flag=True, help="Also export places mentioned with no event (kind: mention).")(f)
     f = click.option("--cdn", is_flag=True,

@@ -62,7 +62,7 @@ def report_title(rep) -> str:
 @gazetteer_option
 @output_options
 @handle_errors
-def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, precision, mentions, cdn, offline, title,
+def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, digits, mentions, cdn, offline, title,
            regions_path):
     """Render each report as a map (and GeoJSON, ...) in the output folder.
 
@@ -125,7 +125,7 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
                 continue
             stem = unique_slug(slugify(rep.id), used)
             written = write_set(Path(out), stem, result.incidents, formats, title=title or report_title(rep),
-                                    cdn=cdn, precision=precision, mentions=mentions, png=png,
+                                    cdn=cdn, digits=digits, mentions=mentions, png=png,
                                     regions=regions)
             n_written += len(written)
             n_inc = sum(1 for i in result.incidents if i.kind == "incident")
@@ -133,12 +133,12 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, pre
                  f"-> {', '.join(str(w) for w in written)}")
     if single and (titles or not failures):
         if out == "-":
-            to_stdout(fmt, collected, precision=precision, mentions=mentions, seq=seq)
+            to_stdout(fmt, collected, digits=digits, mentions=mentions, seq=seq)
         else:
             target = Path(out)
             name = title or (titles[0] if len(titles) == 1 else f"Incidents from {len(titles)} reports")
             written = write_set(target.parent, target.stem, collected, [fmt], title=name, cdn=cdn,
-                                    precision=precision, mentions=mentions, png=png, regions=regions)
+                                    digits=digits, mentions=mentions, png=png, regions=regions)
             echo(f"{len(titles)} report(s): {sum(1 for i in collected if i.kind == 'incident')} incidents "
                  f"-> {', '.join(str(w) for w in written)}")
         n_written += 1
