@@ -250,7 +250,7 @@ class Gazetteer:
 
     def _by_length(self, first: str, scope: Scope | None) -> dict[int, list[str]]:
         """The keys sharing a first letter (a misspelling seldom changes it), by length, each
-        length's joined by SQLite and split in C (a row per key cost a worker 0.15 s)."""
+        length's joined by SQLite and split in C (a row per key was slow: benchmarks/MEASURED.md)."""
         got = self._buckets.get((first, scope))
         if got is None:
             hi = first[:-1] + chr(ord(first[-1]) + 1) if first else "\uffff"

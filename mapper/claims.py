@@ -86,7 +86,7 @@ class Hit(NamedTuple):
 
 class PhraseSet:
     """Lexicon phrases found in a text in one pass. A regex alternation of a few hundred phrases
-    tried at every offset cost 0.6 ms a sentence; here an Aho-Corasick automaton finds where a
+    tried at every offset was slow (benchmarks/MEASURED.md); here an Aho-Corasick automaton finds where a
     phrase's first word starts (in C, one pass over the lower-cased text) and only there is the
     phrase's own regex tried (endings, spaces, quotes, capitals)."""
 
@@ -123,7 +123,7 @@ class PhraseSet:
         if len(low) != len(text):  # a character whose lower case is longer ("İ"): offsets would shift
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         for c in _SPACES:  # a phrase broken over a line still starts with its key (str.replace:
-            if c in low:  # str.translate took 0.2 ms a report)
+            if c in low:  # str.translate was slower)
                 low = low.replace(c, " ")
         hits = []
         tail, size, new = _WORD_TAIL.match, len(low), tuple.__new__  # (tuple.__new__: a Hit at C speed)

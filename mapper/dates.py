@@ -1,9 +1,9 @@
 """Calendar words of English, Russian and Ukrainian, and full-date parsing.
 
 Shared by the readers (a report with no date field may state one in its text) and the timeline
-(which resolves relative expressions). The words are ``mapper/data/calendar.toml``; tables, because what is needed is a fixed,
-fast set of forms with exact offsets; dateparser's ``search_dates`` took 1.7 ms a sentence here
-(43 ms cold) and read the verb "may" as a date (figures in :mod:`mapper.timeline`).
+(which resolves relative expressions). The words are ``mapper/data/calendar.toml``: a fixed,
+fast set of forms with exact offsets, where dateparser's ``search_dates`` was many times
+slower and read the verb "may" as a date (benchmarks/MEASURED.md).
 """
 
 from __future__ import annotations

@@ -72,8 +72,8 @@ def table() -> list[tuple[EventType, tuple[str, ...]]]:
 @lru_cache(maxsize=1)
 def _automaton():
     """All cues in one Aho-Corasick automaton: a sentence is scanned once, in C, whatever the
-    number of cues. (One regex alternation of the ~250 cues was 5x slower than a hand-written
-    scan by word starts, which in turn took 7 us a sentence against ~1 us for this.)"""
+    number of cues (a regex alternation of the cues, and a scan by word starts, were slower:
+    benchmarks/MEASURED.md)."""
     import ahocorasick
 
     by_cue: dict[str, EventType] = {}
@@ -148,7 +148,7 @@ def classify(sentence: str) -> EventType | None:
 @lru_cache(maxsize=4096)
 def _with_cue(et: EventType, cue: str) -> EventType:
     """The event type with the cue that found it; the same few pairs recur, and the records are
-    frozen, so each is made once (a frozen dataclass costs ~1 us to create)."""
+    frozen, so each is made once (a frozen dataclass is slow to create)."""
     return EventType(et.type, et.label, et.sub, et.acled, et.priority, cue, et.acled_sub)
 
 

@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Iterable
 from html import (
-    escape,  # & < > " ' as XML entities; xml.sax.saxutils pulled in urllib.request (20 ms)
+    escape,  # & < > " ' as XML entities; xml.sax.saxutils would import urllib.request
 )
 from pathlib import Path
 
@@ -73,7 +73,7 @@ _PLACE_FIELDS = Memo(100_000)  # geonameid -> (the place, digits, its fields ...
 def _place_fields(p: Place, digits: int = 5) -> tuple:
     """A place's own properties and rounded (lon, lat), worked out once per place object: a
     batch writes tens of thousands of incidents at a few hundred places, and neither the
-    Cyrillic name nor rounding a float to n digits (~1 us) is free."""
+    Cyrillic name nor rounding a float to n digits is free."""
     hit = _PLACE_FIELDS.get(p.geonameid)
     if hit is not None and hit[0] is p and hit[1] == digits:  # (this very place: another gazetteer's may share its id)
         return hit
@@ -163,8 +163,8 @@ def feature_collection(incidents: Iterable[Incident], *, digits: int = 5, mentio
 
 
 def dumps(obj) -> str:
-    """Compact UTF-8 JSON by orjson: 0.7 us a feature against 6 us for the json module, which
-    made writing a batch's GeoJSON the slowest serial step of the parent process."""
+    """Compact UTF-8 JSON by orjson: the json module made writing a batch's GeoJSON the
+    slowest serial step of the parent process (benchmarks/MEASURED.md)."""
     return orjson.dumps(obj).decode("utf-8")
 
 
@@ -357,7 +357,7 @@ GPKG_TYPES = {
 
 
 def write_gpkg(path: str | os.PathLike, incidents: Iterable[Incident], *, digits: int = 5, mentions: bool = False) -> Path:
-    """GeoPackage via geopandas/pyogrio (imported here only: they cost ~0.5 s to import), with
+    """GeoPackage via geopandas/pyogrio (imported here only: their import is slow), with
     a fixed schema (dates as dates, integers as integers, even when empty or all null) and no
     per-run timestamp: the same incidents give the same bytes."""
     import geopandas as gpd

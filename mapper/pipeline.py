@@ -32,7 +32,7 @@ def open_gazetteer(path: str | os.PathLike | None = None) -> Gazetteer:
 
 def warm_up() -> None:
     """Import and build what every pipeline of a process shares and no gazetteer is needed for:
-    numpy, the border index, the cue automata and the claims lexicon (0.2 s). A batch calls this
+    numpy, the border index, the cue automata and the claims lexicon. A batch calls this
     before it forks its workers, which then share them instead of each building its own."""
     import numpy  # noqa: F401  (the resolver imports it on first use)
     import rapidfuzz.process  # noqa: F401

@@ -11,8 +11,8 @@ lexicon; split into modules, each rule would take them all as arguments.
 
 Probing walks the key prefixes of capitalised words against the gazetteer's B-tree (or an
 in-memory key set once a process has probed enough). On a 4 KB report that is ~200 probes,
-cheaper than loading an Aho-Corasick automaton of 265,000 names (0.5 s from a pickle, 0.5 s to
-build) for one report.
+much cheaper than loading an Aho-Corasick automaton of every name for one report
+(benchmarks/MEASURED.md).
 """
 
 from __future__ import annotations
@@ -106,15 +106,15 @@ class _KeyFacts(NamedTuple):
 class Recognizer:
     """Finds place-name spans with the names of one gazetteer.
 
-    Probes go to the gazetteer's SQLite index (~5 us each, cached), which is what one report
-    wants. ``preload=True`` loads every key into memory instead (0.5 s), which pays only when
+    Probes go to the gazetteer's SQLite index (cached), which is what one report
+    wants. ``preload=True`` loads every key into memory instead, which pays only when
     a process meets tens of thousands of distinct words; ``preload="auto"`` (batches) starts
     with the index and loads the keys once it has made ``AUTO_PRELOAD_AFTER`` probes, so a
     4,000-report batch never pays the load and a million-report one pays it once.
     """
 
     MAX_TOKENS = 6
-    AUTO_PRELOAD_AFTER = 50_000  # ~0.25 s of index probes: about half what the load costs
+    AUTO_PRELOAD_AFTER = 50_000  # about half what the load costs, in probes (benchmarks/MEASURED.md)
 
     def __init__(self, gazetteer: Gazetteer, *, lexicon: Lexicon | None = None,
                  preload: bool | str = False) -> None:

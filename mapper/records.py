@@ -67,7 +67,7 @@ class Report:
     @property
     def language(self) -> str:
         """'uk', 'ru' or 'en' from the script, worked out when asked: no stage needs it, and
-        detecting it for every row had cost a batch's parent 15 us a report."""
+        detecting it for every row cost a batch's parent time (benchmarks/MEASURED.md)."""
         return detect_language(self.text)
 
 
@@ -102,7 +102,7 @@ class Recognition:
 
     def sentence_text(self, i: int) -> str:
         s, e = self.sentences[i]
-        return " ".join(self.text[s:e].split())  # str.split's whitespace is re's \s, 10x faster
+        return " ".join(self.text[s:e].split())  # str.split's whitespace is re's \s, and faster
 
 
 @dataclass(frozen=True, slots=True)

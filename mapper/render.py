@@ -41,7 +41,7 @@ THEATRE_BOX = (43.0, 20.0, 57.5, 48.0)
 REGION_BOUNDS = [[44.0, 30.0], [53.5, 41.0]]  # the view of a map with no incidents
 MAX_LABELS = 300  # places with incidents named, busiest first (the rest only by their popups)
 CLUSTER_OVER = 1000  # points, above which they are clustered unless told otherwise
-MAX_DASHED_AREAS = 1000  # dashed area edges cost ~1 s per 7,000 areas to draw
+MAX_DASHED_AREAS = 1000  # dashed area edges are slow to draw in the thousands
 # region incidents drawn as their oblast's outline, at most; above it, as diamonds (the oblast
 # outlines are on the map anyway), since each is a full polygon to draw on every frame
 MAX_REGION_SHAPES = 500

@@ -343,7 +343,7 @@ def read_rows(path: str | Path, *, default_date: dt.date | None = None,
               max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Report | RowError | Skipped]:
     """What :func:`read_path` reads, one report or bad row at a time. A JSONL feed is parsed as
     its rows are asked for, so a batch's workers start on the first rows while the parent reads
-    on (parsing 4,000 rows first had kept them idle for 0.25 s); other files are read whole.
+    on (parsing every row first had kept them idle); other files are read whole.
     Raises :class:`InputError` if the file as a whole is bad, possibly after some rows."""
     if Path(path).suffix.lower() not in JSONL_SUFFIXES:
         res = read_path(path, default_date=default_date, max_bytes=max_bytes)

@@ -148,9 +148,10 @@ class Resolver:
         return self._results(slots, rejected if rejected is not None else [])
 
     # Up to this many candidates of ambiguous names in a report, they are scored in plain Python;
-    # above it in numpy. A news report has ~9 (Python takes 0.13 ms where numpy's ~40 calls on
-    # tiny arrays took 0.17); a report naming forty common village names has 500 (numpy 0.9
-    # ms, Python 4.7). Both do the same float operations in the same order.
+    # above it in numpy. A news report has ~9, where numpy's ~40 calls on tiny arrays cost
+    # more than the maths; a report naming forty common village names has 500, where numpy is
+    # several times faster (benchmarks/MEASURED.md). Both do the same float operations in the
+    # same order.
     NUMPY_FROM = 32
 
     def _score(self, groups: list[tuple[_Group, list[_Slot]]], slots: list[_Slot],

@@ -18,8 +18,8 @@ from gazetteer.fold import APOSTROPHES, TOKEN_RE, is_cyrillic
 from .memo import Memo
 
 # Each pattern starts with a literal so that re can skip ahead to it: with re.I, a leading
-# look-behind or an alternation, re tries every offset, and one link pattern for all four
-# prefixes cost 13 us on the seed against ~1 us for each of these.
+# look-behind or an alternation, re tries every offset (one link pattern for all four
+# prefixes cost much more than these four: benchmarks/MEASURED.md).
 _LINK_PREFIXES = (r"https?://", r"www\.", r"pic\.twitter\.com/", r"t\.me/")
 _LINK_RES = [re.compile(p + r"\S+") for p in _LINK_PREFIXES]
 _LINK_ANYCASE = re.compile(f"(?:{'|'.join(_LINK_PREFIXES)})\\S+", re.I)  # for HTTP:// or WWW.
@@ -89,7 +89,7 @@ def mask(text: str) -> tuple[str, list[tuple[int, int, str]]]:
 SENTENCE_END = re.compile(
     r"(?<=[.!?…])[\"”»'’)]*\s+(?=[\"“«(\[]?[A-ZА-ЯЁІЇЄҐ0-9])|\n\s*\n+|\n(?=\s*[-•*#>\d])|(?<=[.!?:…])\s*\n"
 )
-# where SENTENCE_END can match: one character class first (an alternation here was 4x slower)
+# where SENTENCE_END can match: one character class first (an alternation here was slower)
 _SENT_END_AT = re.compile(r"[.!?…:\n][.!?…:]*")
 
 def segments(text: str, size: int) -> list[tuple[int, int]]:
@@ -114,8 +114,8 @@ def segments(text: str, size: int) -> list[tuple[int, int]]:
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans. ``SENTENCE_END`` starts with a look-behind, so ``re`` would try it at
-    every offset (0.1 ms on 4 KB); it is tried only where a sentence can end instead, after
-    punctuation or at a line break, which finds the same ends in a third of the time."""
+    every offset; it is tried only where a sentence can end instead, after punctuation or at a
+    line break, which finds the same ends in a fraction of the time (benchmarks/MEASURED.md)."""
     out, pos, last = [], 0, -1
     match = SENTENCE_END.match
     for c in _SENT_END_AT.finditer(text):
@@ -144,9 +144,9 @@ class Tokens:
     """The words of a report as parallel tuples, one entry per word, indexed by word number.
 
     Not one object per word: a 4 KB report has ~600 words, and building them one by one in a
-    Python loop cost 0.4 ms, a third of recognition. Here the regex split, the offsets
+    Python loop cost a third of recognition. Here the regex split, the offsets
     (``accumulate``) and the per-word facts (a dict of words already seen, transposed by
-    ``zip``) are all C-level passes: 0.18 ms. No library tokenizer gives offsets and our folded
+    ``zip``) are all C-level passes (benchmarks/MEASURED.md). No library tokenizer gives offsets and our folded
     keys together; spaCy's or NLTK's would cost more than the whole pipeline.
     """
 
@@ -189,7 +189,7 @@ WORD_SPLIT = re.compile(f"({TOKEN_RE.pattern})")
 def _fast_split_res() -> tuple[re.Pattern, re.Pattern]:
     """``WORD_SPLIT`` with its letter class spelled out for the blocks news text is written in
     (Latin, Greek, Cyrillic, punctuation, symbols, emoji): an explicit class is tested faster than
-    the Unicode category behind ``[^\\W\\d_]`` (0.09 against 0.13 ms for 4 KB). The second
+    the Unicode category behind ``[^\\W\\d_]`` (benchmarks/MEASURED.md). The second
     pattern finds a character outside those blocks, for which the general split is used."""
     blocks = [(0x0, 0x530), (0x2000, 0x2C00), (0xFE00, 0xFE10), (0x1F000, 0x1FB00)]  # ... arrows, emoji
     ranges: list[list[int]] = []

@@ -7,7 +7,7 @@ A sentence with no expression inherits the report's date. time_precision follows
 
 The rules and their trigger words are ``mapper/data/time.toml``, over the calendar words of
 :mod:`mapper.dates`; hand-written because dateparser, measured on the
-seed's sentences, was 50x slower (1.7 ms a sentence warm, 43 ms cold, against 0.03 ms), missed
+seed's sentences, was fifty times slower (benchmarks/MEASURED.md), missed
 "during the night" and "вночі", read the verb "may" as a date, and put "on Tuesday" in a Tuesday
 report a week back.
 """
@@ -113,7 +113,7 @@ def _full_dates(sentence: str):
 def _relative(kind: str, expr: str, groups: tuple[tuple[str, str | None], ...], anchor: dt.date) -> TimeRef | None:
     """The dates of one matched expression (``expr`` as written, ``groups`` its named groups).
     Cached: a day's feed says "yesterday" and "overnight" of the same report date thousands of
-    times, and working one out (group dict, date arithmetic, a frozen record) costs ~5 us."""
+    times, and working one out (group dict, date arithmetic, a frozen record) is not free."""
     g = {k: v for k, v in groups if v}
     if kind == "ago2":
         return TimeRef(anchor - 2 * _DAY, None, 1, expr)
@@ -200,7 +200,7 @@ def expressions(sentence: str, anchor: dt.date | None) -> list[tuple[int, TimeRe
     if anchor is not None:
         low = sentence.lower()
         tags = _tags(low, has_digit)
-        # the lower-case patterns on the lower-cased text are 2-5x faster than re.I; a text whose
+        # the lower-case patterns on the lower-cased text are faster than re.I; a text whose
         # length changes when lower-cased (rare letters like İ) keeps re.I, to keep the offsets
         same = len(low) == len(sentence)
         taken = [(p, p + len(t.expression)) for p, t in found]

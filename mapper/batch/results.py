@@ -50,8 +50,8 @@ class Chunk:
     Per report its status; the chunk's selected features as GeoJSON, serialised in the worker
     in one call, with their bbox and the counts the summary needs; and the incidents
     themselves as one pickle that the parent unpacks only if an output needs them
-    (the map, CSV, KML, GeoPackage, ``--merge``). Unpickling 56,000 incidents and serialising
-    their features had cost the parent 0.8 s of a 4,000-report batch, while the workers waited.
+    (the map, CSV, KML, GeoPackage, ``--merge``). Unpickling the incidents and serialising their
+    features in the parent had kept the workers waiting (benchmarks/MEASURED.md).
     """
 
     status: list[tuple[int, bool, str | None]]  # (incidents, from the cache, error) per report
@@ -75,7 +75,7 @@ class Chunk:
         for i in dated:
             counts[i.kind] = counts.get(i.kind, 0) + 1
         shown = [feature(i, digits=sel.digits) for i in dated if sel.mentions or i.kind == "incident"]
-        features = orjson.dumps(shown)[1:-1]  # one call for the chunk: per feature was 3x slower
+        features = orjson.dumps(shown)[1:-1]  # one call for the chunk: per feature was slower
         box = bbox(shown)
         status = [(len(incs), cached, err) for incs, cached, err in results]
         blob = unpacked = None
