@@ -88,9 +88,9 @@ def dask_scaling(reports) -> None:
     for n in (1, 2):
         with distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as c:
             with distributed.Client(c) as client:
-                client.run(batch.work._pipeline, gaz)  # load the gazetteer on every worker first
+                client.run(batch.work.pipeline_for, gaz)  # load the gazetteer on every worker first
                 t = time.perf_counter()
-                batch.engines._run_dask(chunks, client, lambda k: None)
+                batch.engines.run_dask(chunks, client, lambda k: None)
                 wall = time.perf_counter() - t
         print(f"dask LocalCluster, {n} worker(s): {len(reports) / wall:,.0f} reports/s")
 

@@ -20,7 +20,7 @@ from .render import load_regions, write_map
 
 
 def write_set(out_dir: Path, stem: str, incidents, fmts, *, title, cdn, digits, mentions, png=False,
-                  regions=None) -> list[Path]:
+              regions=None) -> list[Path]:
     """Write the chosen formats as one set (all or none replace the previous ones); the PNG is
     taken of the map once it is in place."""
     written = []
@@ -46,7 +46,7 @@ def to_stdout(fmt: str, incidents, *, digits: int, mentions: bool, seq: bool = F
 
 
 def write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings, title, cdn, digits,
-                 mentions, regions_path, t0, n_inputs):
+                mentions, regions_path, t0, n_inputs):
     """Every output of a batch (staged by the caller's output set: the batch's files replace a
     previous run's together or not at all), and its summary (also written as summary.json)."""
     n_reports = result.reports
@@ -63,8 +63,8 @@ def write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings,
         written.append(result.write_geojson(out_dir / "incidents.geojson"))
         counts = result.counts()
     written += write_set(out_dir, "incidents", incidents,
-                             [f for f in fmts if f != "html" and (merge or f != "geojson")],
-                             title=None, cdn=cdn, digits=digits, mentions=mentions)
+                         [f for f in fmts if f != "html" and (merge or f != "geojson")],
+                         title=None, cdn=cdn, digits=digits, mentions=mentions)
     if "html" in fmts:
         written.append(write_map(out_dir / "map.html", export.select(incidents, mentions=mentions),
                                  title=title or f"Incidents from {n_reports} reports", cdn=cdn,

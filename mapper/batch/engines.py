@@ -13,7 +13,7 @@ from ..cache import CACHE_DIR, pipeline_key
 from ..errors import InputError
 from .inputs import read_file
 from .results import BatchResult, Chunk, FileResult, Selection
-from .work import _chunk_task, _worker_init
+from .work import chunk_task, worker_init
 
 
 def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, engine: str = "local",
@@ -25,7 +25,7 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
     results in input order whatever the engine. ``progress`` is called with reports done;
     ``selection`` says which features the workers serialise for :meth:`BatchResult.write_geojson`;
     ``feed_context``: close namesakes are told apart by the chunk's other reports of the same
-    days (:func:`_with_feed_context`)."""
+    days (:func:`work._with_feed_context`)."""
     pickled = engine == "dask" or jobs > 1  # results cross a process boundary
     t0 = time.perf_counter()
     cache = (str(out_dir / CACHE_DIR), pipeline_key(gazetteer_path)) if use_cache else None
@@ -55,11 +55,11 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
 
     tick = progress or (lambda n: None)
     if engine == "dask":
-        results = _run_dask(tasks(), scheduler, tick)
+        results = run_dask(tasks(), scheduler, tick)
     elif jobs == 1:
         results = []
         for t in tasks():
-            results.append(_chunk_task(t))
+            results.append(chunk_task(t))
             tick(len(t[0]))
     else:
         import multiprocessing as mp
@@ -71,8 +71,8 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
             warm_up()  # once here, shared by the forked workers
         ctx = mp.get_context(method)
         results = []
-        with ctx.Pool(jobs, initializer=_worker_init) as pool:
-            for r in pool.imap(_chunk_task, tasks()):
+        with ctx.Pool(jobs, initializer=worker_init) as pool:
+            for r in pool.imap(chunk_task, tasks()):
                 results.append(r)
                 tick(len(r.status))
     for owners, res in zip(owners_of, results, strict=True):
@@ -87,7 +87,7 @@ def run(files: list[str], gazetteer_path: str, *, out_dir: Path, jobs: int = 1, 
     return BatchResult(files_out, time.perf_counter() - t0, results)
 
 
-def _run_dask(tasks: Iterator[tuple], scheduler, tick: Callable[[int], None], *, in_flight: int = 32) -> list[Chunk]:
+def run_dask(tasks: Iterator[tuple], scheduler, tick: Callable[[int], None], *, in_flight: int = 32) -> list[Chunk]:
     """Chunks of reports processed on Dask workers; each worker loads the gazetteer once.
 
     ``scheduler`` is a scheduler address (tcp://host:8786) or a ``distributed.Client``; the
@@ -115,7 +115,7 @@ def _run_dask(tasks: Iterator[tuple], scheduler, tick: Callable[[int], None], *,
             if t is None:
                 return False
             [data] = client.scatter([t], hash=False)
-            fut = client.submit(_chunk_task, data, pure=False)
+            fut = client.submit(chunk_task, data, pure=False)
             index[fut.key] = len(index)
             pending.add(fut)
             return True

@@ -13,7 +13,7 @@ from .results import Chunk
 _PIPELINES: dict[str, object] = {}
 
 
-def _pipeline(gazetteer_path: str):
+def pipeline_for(gazetteer_path: str):
     """One pipeline per process and gazetteer (a Dask worker keeps it between tasks). Name keys
     are loaded into memory only once the worker has probed enough of them to make it pay."""
     p = _PIPELINES.get(gazetteer_path)
@@ -42,7 +42,7 @@ def process_reports(reports: list, gazetteer_path: str, cache: tuple[str, str] |
                 first.append((hit[0], True, None, hit[1] or frozenset()))
                 continue
         try:
-            pipe = _pipeline(gazetteer_path)
+            pipe = pipeline_for(gazetteer_path)
             res = pipe.process(rep)
             namesakes = pipe.namesake_regions(res) if feed_context else frozenset()
         except Exception as e:  # a bug must not kill the batch: that report's error
@@ -82,7 +82,7 @@ def _with_feed_context(reports: list, results: list[tuple[list[Incident], bool, 
             continue
         feed = frozenset(a1 for j, day, a1 in confident if j != k and abs((day - rep.date).days) <= FEED_DAYS)
         if feed & namesakes:
-            pipe = _pipeline(gazetteer_path)
+            pipe = pipeline_for(gazetteer_path)
             try:  # the recognition made a moment ago is kept; a cached report is read again
                 res = pipe.process(rep, feed_regions=feed) if made is True else pipe.with_feed(made, feed)
                 out[k] = (list(res.incidents), made is True, None)
@@ -91,7 +91,7 @@ def _with_feed_context(reports: list, results: list[tuple[list[Incident], bool, 
     return out
 
 
-def _worker_init() -> None:
+def worker_init() -> None:
     """A pool worker's garbage collector: what it inherits (modules, the shared tables built
     before the fork) is frozen out of every collection, and the young generation is collected
     every 20,000 allocations instead of 700. A report's records are freed by reference counting,
@@ -101,7 +101,7 @@ def _worker_init() -> None:
     gc.set_threshold(20_000, 10, 10)
 
 
-def _chunk_task(args) -> Chunk:
+def chunk_task(args) -> Chunk:
     reports, gaz, cache, sel, pickled, feed = args
     warnings: list[str] = []
     results = process_reports(reports, gaz, cache, warnings, feed_context=feed)

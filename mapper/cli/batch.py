@@ -91,8 +91,8 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
         raise InputError(f"no readable input, nothing written: {first}{more}")
     with output_set():
         summary, written = write_batch(out_dir, result, fmts, sel, merge=merge, records=records, errors=errors,
-                                        warnings=warnings, title=title, cdn=cdn, digits=digits,
-                                        mentions=mentions, regions_path=regions_path, t0=t0, n_inputs=len(files))
+                                       warnings=warnings, title=title, cdn=cdn, digits=digits,
+                                       mentions=mentions, regions_path=regions_path, t0=t0, n_inputs=len(files))
     if as_json:
         click.echo(json.dumps(summary))
     else:

@@ -125,8 +125,7 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, dig
                 continue
             stem = unique_slug(slugify(rep.id), used)
             written = write_set(Path(out), stem, result.incidents, formats, title=title or report_title(rep),
-                                    cdn=cdn, digits=digits, mentions=mentions, png=png,
-                                    regions=regions)
+                                cdn=cdn, digits=digits, mentions=mentions, png=png, regions=regions)
             n_written += len(written)
             n_inc = sum(1 for i in result.incidents if i.kind == "incident")
             echo(f"{rep.id}: {n_inc} incidents at {len({i.place.geonameid for i in result.incidents if i.kind == 'incident'})} places "
@@ -138,7 +137,7 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, dig
             target = Path(out)
             name = title or (titles[0] if len(titles) == 1 else f"Incidents from {len(titles)} reports")
             written = write_set(target.parent, target.stem, collected, [fmt], title=name, cdn=cdn,
-                                    digits=digits, mentions=mentions, png=png, regions=regions)
+                                digits=digits, mentions=mentions, png=png, regions=regions)
             echo(f"{len(titles)} report(s): {sum(1 for i in collected if i.kind == 'incident')} incidents "
                  f"-> {', '.join(str(w) for w in written)}")
         n_written += 1
