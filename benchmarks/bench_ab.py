@@ -14,12 +14,11 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))
+from abrun import base_checkout, interleaved  # noqa: E402
 from corpus import write_jsonl  # noqa: E402
 
 
@@ -40,25 +39,18 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--density", default="news", choices=["news", "dense"])
     a = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp) / "base"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(base), a.base], check=True)
-        try:
-            feed = Path(tmp) / "feed.jsonl"
-            write_jsonl(feed, a.n, density=a.density)
-            times: dict[str, list[float]] = {"base": [], "tree": []}
-            for k in range(a.repeats):
-                for side, src in (("base", base), ("tree", ROOT)) if k % 2 == 0 else (("tree", ROOT), ("base", base)):
-                    times[side].append(run(src, feed, Path(tmp) / f"out-{side}", a.jobs))
-            for side, ts in times.items():
-                rates = [a.n / t for t in ts]
-                print(f"{side:>4} ({a.base if side == 'base' else 'working tree'}): median {statistics.median(rates):,.0f} "
-                      f"reports/s ({min(rates):,.0f}-{max(rates):,.0f}) over {a.repeats} runs, -j {a.jobs}, {a.density}")
-            ratio = statistics.median(times["base"]) / statistics.median(times["tree"])
-            print(f"working tree / base throughput: {ratio:.2f}")
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
-
+    with base_checkout(a.base) as (tmp, base):
+        feed = tmp / "feed.jsonl"
+        write_jsonl(feed, a.n, density=a.density)
+        times: dict[str, list[float]] = {"base": [], "tree": []}
+        for side, src in interleaved(base, a.repeats):
+            times[side].append(run(src, feed, tmp / f"out-{side}", a.jobs))
+        for side, ts in times.items():
+            rates = [a.n / t for t in ts]
+            print(f"{side:>4} ({a.base if side == 'base' else 'working tree'}): median {statistics.median(rates):,.0f} "
+                  f"reports/s ({min(rates):,.0f}-{max(rates):,.0f}) over {a.repeats} runs, -j {a.jobs}, {a.density}")
+        ratio = statistics.median(times["base"]) / statistics.median(times["tree"])
+        print(f"working tree / base throughput: {ratio:.2f}")
 
 if __name__ == "__main__":
     main()

@@ -17,11 +17,10 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))
+from abrun import base_checkout, interleaved  # noqa: E402
 from corpus import write_jsonl  # noqa: E402
 
 # run inside each side's process: median ms per report of recognise + resolve, and of process()
@@ -62,27 +61,20 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--repeats", type=int, default=5)
     a = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp) / "base"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(base), a.base], check=True)
-        try:
-            feed = Path(tmp) / "feed.jsonl"
-            write_jsonl(feed, a.n + 300, density="news")
-            got: dict[str, list[tuple[float, float]]] = {"base": [], "tree": []}
-            for k in range(a.repeats):
-                for side, src in (("base", base), ("tree", ROOT)) if k % 2 == 0 else (("tree", ROOT), ("base", base)):
-                    got[side].append(run(src, feed))
-            for side, runs in got.items():
-                rr = statistics.median(r for r, _ in runs)
-                full = statistics.median(f for _, f in runs)
-                print(f"{side:>4} ({a.base if side == 'base' else 'working tree'}): recognise + resolve {rr:.3f} ms, "
-                      f"full pipeline {full:.3f} ms median per report (median of {a.repeats} runs)")
-            ratio_rr = statistics.median(r for r, _ in got["tree"]) / statistics.median(r for r, _ in got["base"])
-            ratio_full = statistics.median(f for _, f in got["tree"]) / statistics.median(f for _, f in got["base"])
-            print(f"working tree / base latency: recognise + resolve {ratio_rr:.2f}, full pipeline {ratio_full:.2f}")
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
-
+    with base_checkout(a.base) as (tmp, base):
+        feed = tmp / "feed.jsonl"
+        write_jsonl(feed, a.n + 300, density="news")
+        got: dict[str, list[tuple[float, float]]] = {"base": [], "tree": []}
+        for side, src in interleaved(base, a.repeats):
+            got[side].append(run(src, feed))
+        for side, runs in got.items():
+            rr = statistics.median(r for r, _ in runs)
+            full = statistics.median(f for _, f in runs)
+            print(f"{side:>4} ({a.base if side == 'base' else 'working tree'}): recognise + resolve {rr:.3f} ms, "
+                  f"full pipeline {full:.3f} ms median per report (median of {a.repeats} runs)")
+        ratio_rr = statistics.median(r for r, _ in got["tree"]) / statistics.median(r for r, _ in got["base"])
+        ratio_full = statistics.median(f for _, f in got["tree"]) / statistics.median(f for _, f in got["base"])
+        print(f"working tree / base latency: recognise + resolve {ratio_rr:.2f}, full pipeline {ratio_full:.2f}")
 
 if __name__ == "__main__":
     main()
