@@ -60,14 +60,22 @@ _SEP = r"[\s\"'«»“”„]+"  # between a phrase's words: spaces, and quotes 
 _NO_CLAIM = Claim(None)
 
 
+def _acronym(word: str) -> bool:
+    return word.rstrip("*").isupper() and len(word.rstrip("*")) >= 2
+
+
 def _phrase_rx(phrase: str) -> str:
-    """A lexicon phrase as a regex: words apart by any space, "*" any ending, words in capitals
-    (acronyms: AP, ГУР) matched in capitals only, so "ap" or "rt" in a sentence are no claimant."""
+    """A lexicon phrase as a regex: words apart by any space, "*" any ending. A phrase of
+    acronyms only (AP, "МО РФ") is matched in capitals only, so "ap" or "rt" in a sentence are
+    no claimant; beside an ordinary word an acronym is matched in any case, as outlets write
+    it ("RIA Novosti", "Ria Novosti", «Сумська ова»)."""
     parts = []
-    for word in phrase.split():
+    words = phrase.split()
+    caps_only = all(_acronym(w) for w in words)
+    for word in words:
         star = word.endswith("*")
         w = re.escape(word.rstrip("*")) + (r"\w*" if star else "")
-        if word.rstrip("*").isupper() and len(word.rstrip("*")) >= 2:
+        if caps_only:
             w = f"(?-i:{w})"
         parts.append(w)
     return r"(?<!\w)" + _SEP.join(parts) + r"(?!\w)"
@@ -249,8 +257,8 @@ class ClaimsLexicon:
         hits = self.phrases.find(head[:80]).get("who", [])
         if hits and hits[0].start == 0 and re.match(r"\s*[:—–-]", head[hits[0].end:hits[0].end + 3]):
             return Claim(self.claimant_at(hits[0]), " ".join(head[:hits[0].end].split()))
-        for field in (report.source, report.title):
-            hits = self.phrases.find(field or "").get("who", [])
+        for field in filter(None, (report.source, report.title)):
+            hits = self.phrases.find(field).get("who", [])
             if hits:
                 return Claim(self.claimant_at(hits[0]), f"source: {field}")
         return None

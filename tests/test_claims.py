@@ -20,6 +20,9 @@ from tests.conftest import report
     ("Сумська ОВА повідомляє про обстріл Хотіня.", "Sumy Oblast Military Administration", "ua_official"),
     ("За даними Генштабу, ворог атакував біля Вовчанська.", "Ukrainian General Staff", "ua_official"),
     ("Синєгубов повідомив, що вночі було обстріляно Куп'янськ.", "Kharkiv Oblast Military Administration", "ua_official"),
+    # an acronym beside a name is written in any case
+    ("According to Ria Novosti, a drone was shot down over Belgorod.", "Russian state media", "ru_official"),
+    ("По данным Риа Новости, над Белгородом сбит беспилотник.", "Russian state media", "ru_official"),
 ])
 def test_a_sentence_names_its_claimant(sentence, claimant, side):
     (c,) = [c for c in lexicon().sentence(sentence) if c.claimant]
@@ -32,6 +35,7 @@ def test_a_sentence_names_its_claimant(sentence, claimant, side):
     "Gladkov visited Glotovo on Monday.",  # a claimant, but no claim
     "Competing Claims Remain Over Kozinka",  # "claims" as a noun attributes nothing
     "The rap band Ap said hello to Sumy.",  # an acronym (AP) is matched in capitals only
+    "Мо рф said hello to Sumy.",  # and so is a phrase of acronyms only (МО РФ)
 ])
 def test_a_sentence_without_an_attribution_has_no_claimant(sentence):
     assert [c.claimant for c in lexicon().sentence(sentence)] == [None]
