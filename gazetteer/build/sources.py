@@ -146,8 +146,8 @@ def read_geonames_dump(path: Path) -> Iterator[PlaceRow]:
         except ValueError as e:
             raise GazetteerError(f"{path}:{n}: {e}") from None
         names = [a for a in f[3].split(",") if a and _usable_name(a)]
-        yield PlaceRow(id=gid, name=f[1], lat=lat, lon=lon, fclass=f[6], fcode=f[7], cc=f[8],
-                       a1=f[10], a2=f[11], pop=pop, names=[f[2], *names], source=path.name)
+        yield PlaceRow(geonameid=gid, name=f[1], lat=lat, lon=lon, feature_class=f[6], feature_code=f[7], country_code=f[8],
+                       admin1_code=f[10], admin2_code=f[11], population=pop, names=[f[2], *names], source=path.name)
 
 
 def read_admin_codes(path: Path) -> dict[str, str]:
@@ -194,8 +194,8 @@ def read_postal(path: Path) -> Iterator[PlaceRow]:
         rows.append((f, name, lat, lon))
     rows.sort(key=lambda r: (r[1], r[2], r[3]))
     for i, (f, name, lat, lon) in enumerate(rows):
-        yield PlaceRow(id=POSTAL_ID_BASE + i, name=display_latin(name, f[0]), lat=lat, lon=lon, cc=f[0],
-                       a1name=f[3], a2name=f[5], names=[name], source=path.name)
+        yield PlaceRow(geonameid=POSTAL_ID_BASE + i, name=display_latin(name, f[0]), lat=lat, lon=lon, country_code=f[0],
+                       admin1_name=f[3], admin2_name=f[5], names=[name], source=path.name)
 
 
 def katottg_path() -> Path:

@@ -63,7 +63,7 @@ def _oblast_codes(b, katottg_rows) -> dict[str, str]:
     область") is added to the oblast's names, which GeoNames lacks for some."""
     by_key: dict[str, object] = {}
     for p in b.places.values():
-        if p.cc == "UA" and p.fcode == "ADM1":
+        if p.country_code == "UA" and p.feature_code == "ADM1":
             for n in (p.name, *p.names, *p.forms):
                 k = fold_name(n).split(" ")[0]
                 if k:
@@ -73,7 +73,7 @@ def _oblast_codes(b, katottg_rows) -> dict[str, str]:
         if cat in ("O", "K") and len(codes) == 1:
             p = by_key.get(fold_name(name).split(" ")[0]) or by_key.get(fold_name(display_latin(name, "UA")).split(" ")[0])
             if p is not None:
-                out[codes[0]] = p.a1
+                out[codes[0]] = p.admin1_code
                 official = f"{name} область" if cat == "O" and name.endswith("ська") else name
                 if official not in p.names:
                     p.names.append(official)
@@ -194,7 +194,7 @@ def add_ukraine(b, postal_path: Path, katottg_rows: list[tuple[tuple[str, ...], 
     rep.dropped_far = locate(settlements)
 
     # 2020 raions: GeoNames' ADM2 of Ukraine carry the same codes (UA5902... -> "5902")
-    adm2 = {(p.a1, p.a2): p for p in b.places.values() if p.cc == "UA" and p.fcode == "ADM2"}
+    adm2 = {(p.admin1_code, p.admin2_code): p for p in b.places.values() if p.country_code == "UA" and p.feature_code == "ADM2"}
     for code, (adj, a1) in raion_names.items():
         p = adm2.get((a1, code[2:6]))
         if p is not None:
@@ -207,7 +207,7 @@ def add_ukraine(b, postal_path: Path, katottg_rows: list[tuple[tuple[str, ...], 
 
     existing: dict[str, list[PlaceRow]] = defaultdict(list)
     for p in b.places.values():
-        if p.cc == "UA" and p.fclass == "P":
+        if p.country_code == "UA" and p.feature_class == "P":
             for n in {p.name, *p.names}:
                 existing[fold_name(n)].append(p)
     by_code: dict[str, PlaceRow] = {}
@@ -222,12 +222,12 @@ def add_ukraine(b, postal_path: Path, katottg_rows: list[tuple[tuple[str, ...], 
         if twin is not None:
             if s.name not in twin.names:
                 twin.names.append(s.name)
-            twin.a2 = twin.a2 or a2
+            twin.admin2_code = twin.admin2_code or a2
             by_code[s.code] = twin
             rep.merged += 1
             continue
-        row = PlaceRow(id=KATOTTG_ID_BASE + k, name=display_latin(s.name, "UA"), lat=s.point[0], lon=s.point[1],
-                       fcode=SETTLEMENT_KINDS[s.cat], cc="UA", a1=s.a1, a2=a2, names=[s.name], source="katottg")
+        row = PlaceRow(geonameid=KATOTTG_ID_BASE + k, name=display_latin(s.name, "UA"), lat=s.point[0], lon=s.point[1],
+                       feature_code=SETTLEMENT_KINDS[s.cat], country_code="UA", admin1_code=s.a1, admin2_code=a2, names=[s.name], source="katottg")
         b.add(row)
         by_code[s.code] = row
         rep.added += 1
@@ -253,8 +253,8 @@ def add_ukraine(b, postal_path: Path, katottg_rows: list[tuple[tuple[str, ...], 
         bare = re.sub(r"['’]?ska$|['’]?tska$", "", latin)
         forms = {f"{n} {noun}": 1.0 for n in dict.fromkeys((latin, centre_latin, stem, bare))
                  for noun in ("hromada", "community", "territorial community")}
-        b.add(PlaceRow(id=HROMADA_ID_BASE + k, name=f"{latin} hromada", lat=lat, lon=lon, fclass="A",
-                       fcode="ADM3", cc="UA", a1=a1, a2=raion[2:6], names=names, forms=forms, source="katottg"))
+        b.add(PlaceRow(geonameid=HROMADA_ID_BASE + k, name=f"{latin} hromada", lat=lat, lon=lon, feature_class="A",
+                       feature_code="ADM3", country_code="UA", admin1_code=a1, admin2_code=raion[2:6], names=names, forms=forms, source="katottg"))
         rep.hromadas += 1
 
     # pre-2020 raions, named in older reports and data: at the median of their postal points
@@ -271,7 +271,7 @@ def add_ukraine(b, postal_path: Path, katottg_rows: list[tuple[tuple[str, ...], 
             continue
         base = old.strip()
         forms = {f: w * 0.9 for f, w in admin_forms(2, [f"{base} Raion"]).items()}
-        b.add(PlaceRow(id=FORMER_RAION_ID_BASE + k, name=f"{base} Raion (former)", lat=mid[0], lon=mid[1],
-                       fclass="A", fcode="ADM2H", cc="UA", a1=a1, names=[], forms=forms, source="geonames-postal"))
+        b.add(PlaceRow(geonameid=FORMER_RAION_ID_BASE + k, name=f"{base} Raion (former)", lat=mid[0], lon=mid[1],
+                       feature_class="A", feature_code="ADM2H", country_code="UA", admin1_code=a1, names=[], forms=forms, source="geonames-postal"))
         rep.former_raions += 1
     return rep

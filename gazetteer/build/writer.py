@@ -108,15 +108,15 @@ def write_store(path: Path, places: Iterable, *, sources: list[str], common_keys
         name_rows: dict[tuple[str, int], tuple[str, float, int]] = {}
         form_rows: dict[tuple[str, str], int] = {}
         place_rows = []
-        for p in sorted(places, key=lambda p: p.id):
+        for p in sorted(places, key=lambda p: p.geonameid):
             if math.isnan(p.lat) or math.isnan(p.lon):
                 continue
             display = []
             for n in (p.name, *p.names):
                 if n and n not in display:
                     display.append(n)
-            place_rows.append((p.id, p.name, round(p.lat, 5), round(p.lon, 5), p.fclass, p.fcode,
-                               p.cc, p.a1, p.a2, p.a1name, p.a2name, p.pop, "|".join(display[:40]),
+            place_rows.append((p.geonameid, p.name, round(p.lat, 5), round(p.lon, 5), p.feature_class, p.feature_code,
+                               p.country_code, p.admin1_code, p.admin2_code, p.admin1_name, p.admin2_name, p.population, "|".join(display[:40]),
                                p.source))
             weighted: dict[str, float] = {n: 1.0 for n in display}
             for f, w in getattr(p, "forms", {}).items():
@@ -124,24 +124,24 @@ def write_store(path: Path, places: Iterable, *, sources: list[str], common_keys
             for n, w0 in weighted.items():
                 if is_cyrillic(n):
                     lat = latin_variants(n)
-                    variants = [(n, 1.0)] + [(v, _SYSTEM_WEIGHT.get((p.cc, lat[v]), 1.0)) for v in sorted(lat)]
+                    variants = [(n, 1.0)] + [(v, _SYSTEM_WEIGHT.get((p.country_code, lat[v]), 1.0)) for v in sorted(lat)]
                     if inflect is not None and w0 >= 0.5:
                         base = fold_name(n)
-                        for f in inflect(n, p.cc):
+                        for f in inflect(n, p.country_code):
                             fk = fold_name(f)
                             if fk and fk != base:
-                                form_rows[(fk, base)] = min(form_rows.get((fk, base), 1), int(common(f, p.pop)))
+                                form_rows[(fk, base)] = min(form_rows.get((fk, base), 1), int(common(f, p.population)))
                 else:
                     variants = [(n, 1.0)]
                 for v, wv in variants:
                     w = round(w0 * wv, 3)
-                    is_common = int(common(v, p.pop))
+                    is_common = int(common(v, p.population))
                     k = fold_name(v)
                     if len(k) < 2:
                         continue
-                    old = name_rows.get((k, p.id))
+                    old = name_rows.get((k, p.geonameid))
                     if old is None or old[1] < w:
-                        name_rows[(k, p.id)] = (v, w, is_common if old is None else min(old[2], is_common))
+                        name_rows[(k, p.geonameid)] = (v, w, is_common if old is None else min(old[2], is_common))
         con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows)
         con.executemany(
             "INSERT INTO places_rtree VALUES (?,?,?,?,?)",
