@@ -55,6 +55,16 @@ class Place:
         return self.feature_class == "A"
 
     @property
+    def region_name(self) -> str:
+        """The name of the first-level region (oblast) the place is in, or is."""
+        return self.name if self.feature_code == "ADM1" else self.admin1_name
+
+    @property
+    def district_name(self) -> str:
+        """The name of the district (raion) the place is in, or is."""
+        return self.name if self.feature_code == "ADM2" else self.admin2_name
+
+    @property
     def admin_level(self) -> int | None:
         """0 country, 1 oblast/region, 2 district, 3 community (hromada); None for a settlement."""
         return ADMIN_LEVEL.get(self.feature_code) if self.is_admin else None

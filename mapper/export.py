@@ -78,7 +78,7 @@ def _place_fields(p: Place, digits: int = 5) -> tuple:
     if hit is not None and hit[0] is p and hit[1] == digits:  # (this very place: another gazetteer's may share its id)
         return hit
     return _PLACE_FIELDS.put(p.geonameid, (p, digits, p.name, p.cyrillic_name, p.geonameid, p.country_code,
-                                           p.admin1_name, p.admin2_name, (round(p.lon, digits), round(p.lat, digits))))
+                                           p.region_name, p.district_name, (round(p.lon, digits), round(p.lat, digits))))
 
 
 PROPERTY_NAMES = (

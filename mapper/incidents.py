@@ -74,17 +74,16 @@ _FACTS = Memo(200_000)  # geonameid -> (the place, its slim copy, border km, sid
 
 
 def _place_facts(p: Place) -> tuple[Place, float, str]:
-    """The slim copy of a place an incident carries (its Latin and Cyrillic names only, its own
-    oblast/district as admin names) and its border distance and side. Worked out once per place
-    and process: a feed names the same few hundred places over and over."""
+    """The place an incident carries, with of its names only the Latin and the Cyrillic one it
+    shows (not the dozens of alternate spellings every pickled and exported incident would
+    carry), and its border distance and side. Worked out once per place and process: a feed
+    names the same few hundred places over and over."""
     hit = _FACTS.get(p.geonameid)
     if hit is not None and hit[0] is p:  # (this very place: another gazetteer's may share its id)
         return hit[1], hit[2], hit[3]
     km, side = border_distance(p.lat, p.lon)
-    admin1 = p.name if p.feature_code == "ADM1" else p.admin1_name
-    admin2 = p.name if p.feature_code == "ADM2" else p.admin2_name
     cyr = p.cyrillic_name
-    slim = replace(p, admin1_name=admin1, admin2_name=admin2, names=(cyr,) if cyr else ())
+    slim = replace(p, names=(cyr,) if cyr else ())
     _FACTS.put(p.geonameid, (p, slim, km, side))
     return slim, km, side
 
