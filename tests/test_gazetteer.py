@@ -439,3 +439,14 @@ def test_a_rebuild_that_loses_border_settlements_is_refused(tmp_path):
     assert check_border_oblasts({("UA", "07", "settlement"): 2}, old) == []
     (lost,) = check_border_oblasts({("UA", "07", "settlement"): 1}, old)
     assert lost.startswith("UA.07: 2 settlements before, 1 now")
+
+
+@pytest.mark.parametrize("query, region, district", [
+    ("Kharkiv Oblast", "Kharkiv Oblast", ""),  # an oblast is its own region
+    ("Chuhuiv Raion", "Kharkiv Oblast", "Chuhuiv Raion"),  # a raion is its own district
+    ("Vovchansk", "Kharkiv Oblast", "Chuhuiv Raion"),
+    ("Khotin hromada", "Sumy Oblast", "Sumsky District"),
+])
+def test_a_place_knows_the_region_and_district_it_is_in_or_is(gaz, query, region, district):
+    p = gaz.lookup(query)[0].place
+    assert (p.region_name, p.district_name) == (region, district)
