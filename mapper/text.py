@@ -4,7 +4,8 @@ Part of the recognition stage, with no knowledge of places: links, @handles and 
 signatures are blanked out (keeping every offset), the text is cut into sentences and long
 texts into pieces, and the words become parallel tuples with the facts recognition asks of
 each (folded key, lower case, capital, possessive). ``SENTENCE_END``, ``WORD_SPLIT`` and
-``MASKS`` are the patterns that define these; the functions find the same in less time.
+``MASKS`` are the patterns that define these; the functions find the same, sentence ends and
+masks in less time.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from itertools import accumulate, compress
 
 from gazetteer import fold_token
-from gazetteer.fold import APOSTROPHES, TOKEN_RE, is_cyrillic
+from gazetteer.fold import TOKEN_RE, is_cyrillic
 
 from .memo import Memo
 
@@ -186,33 +187,9 @@ class Tokens:
 WORD_SPLIT = re.compile(f"({TOKEN_RE.pattern})")
 
 
-def _fast_split_res() -> tuple[re.Pattern, re.Pattern]:
-    """``WORD_SPLIT`` with its letter class spelled out for the blocks news text is written in
-    (Latin, Greek, Cyrillic, punctuation, symbols, emoji): an explicit class is tested faster than
-    the Unicode category behind ``[^\\W\\d_]`` (benchmarks/MEASURED.md). The second
-    pattern finds a character outside those blocks, for which the general split is used."""
-    blocks = [(0x0, 0x530), (0x2000, 0x2C00), (0xFE00, 0xFE10), (0x1F000, 0x1FB00)]  # ... arrows, emoji
-    ranges: list[list[int]] = []
-    # [^\W\d_] is "alphanumeric and not a decimal digit" (re's \w and \d are str's)
-    for c in (c for a, b in blocks for c in range(a, b) if chr(c).isalnum() and not chr(c).isdecimal()):
-        if ranges and ranges[-1][1] == c - 1:
-            ranges[-1][1] = c
-        else:
-            ranges.append([c, c])
-    cls = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
-    fast = re.compile(f"([{cls}]+(?:[{APOSTROPHES}][{cls}]+)*)")
-    outside = re.compile("[^" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b - 1))}" for a, b in blocks) + "]")
-    return fast, outside
-
-
-_FASTWORD_SPLIT, _OUTSIDE_BLOCKS_RE = _fast_split_res()
-
-
 def split_words(text: str) -> list[str]:
     """[gap, word, gap, word, ..., gap]: the words as ``TOKEN_RE`` finds them."""
-    if _OUTSIDE_BLOCKS_RE.search(text):
-        return WORD_SPLIT.split(text)
-    return _FASTWORD_SPLIT.split(text)
+    return WORD_SPLIT.split(text)
 
 
 _WORDS = Memo(500_000)  # word as written -> (text, key, possessive, lower, caps)

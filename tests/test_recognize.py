@@ -203,15 +203,6 @@ def test_title_case_words_are_those_of_a_full_scan(words, gaps, skip_start, skip
     assert {i for i in range(lo, hi) if in_title(i)} == _title_words_by_full_scan(tk, lo, hi)
 
 
-@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
-       | st.text(alphabet=list("aZé ʼ'’-1_.\nЁёїҐ²ℓ№—“”«»ßΩ") + ["\u0483", "\U0001F600", "ǅ"], max_size=40))
-@settings(max_examples=3000, deadline=None)
-def test_words_are_split_as_the_general_word_pattern_splits_them(text):
-    from mapper.text import WORD_SPLIT, split_words
-
-    assert split_words(text) == WORD_SPLIT.split(text)
-
-
 @given(st.lists(st.sampled_from(list("ab —–-(@)\n\t,") + ["(@x) May 23, 2023", "— Name (@h)", "x" * 40, " " * 30,
                                                           "\n  \n"]), max_size=30).map("".join))
 @settings(max_examples=3000, deadline=None)
