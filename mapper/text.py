@@ -11,6 +11,8 @@ masks in less time.
 from __future__ import annotations
 
 import re
+import tomllib
+from importlib.resources import files
 from itertools import accumulate, compress
 
 from gazetteer import fold_token
@@ -113,10 +115,40 @@ def segments(text: str, size: int) -> list[tuple[int, int]]:
     return out
 
 
+def load_abbreviations(data: dict | None = None) -> frozenset[str]:
+    """``mapper/data/abbreviations.toml``: lower-case abbreviations without their last full stop."""
+    if data is None:
+        data = tomllib.loads((files("mapper") / "data" / "abbreviations.toml").read_text(encoding="utf-8"))
+    words = data.get("words")
+    if not isinstance(words, list) or not all(isinstance(w, str) and w and w == w.lower() and not w.endswith(".")
+                                              and not any(c.isspace() for c in w) for w in words):
+        raise ValueError("abbreviations.toml: words must be a list of lower-case abbreviations, one word "
+                         "each, without their last full stop")
+    return frozenset(words)
+
+
+ABBREVIATIONS = load_abbreviations()
+_WORD_BEFORE_DOT = re.compile(r"(?:^|(?<=[\s(«\"“„']))([^\s(«\"“„']{1,12})\.$")
+
+
+def abbreviation_before(text: str, at: int) -> bool:
+    """Does the full stop just before ``at`` end an abbreviation or a single letter ("с.",
+    "В. Гладков") rather than a sentence? Not a letter after a number: "500 м." is metres."""
+    m = _WORD_BEFORE_DOT.search(text, max(0, at - 16), at)
+    if m is None:
+        return False
+    word = m.group(1).lower()
+    if len(word) == 1 and word.isalpha():
+        return not re.search(r"\d\s*$", text[max(0, m.start(1) - 4):m.start(1)])
+    return word in ABBREVIATIONS
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans. ``SENTENCE_END`` starts with a look-behind, so ``re`` would try it at
     every offset; it is tried only where a sentence can end instead, after punctuation or at a
-    line break, which finds the same ends in a fraction of the time (benchmarks/MEASURED.md)."""
+    line break, which finds the same ends in a fraction of the time (benchmarks/MEASURED.md).
+    A full stop after an abbreviation (``ABBREVIATIONS``) or a single letter ends no sentence
+    unless a line break follows it."""
     out, pos, last = [], 0, -1
     match = SENTENCE_END.match
     for c in _SENT_END_AT.finditer(text):
@@ -128,6 +160,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             last = at
             m = match(text, at)
             if m is None:
+                continue
+            if text[at - 1] == "." and "\n" not in text[at:m.end()] and abbreviation_before(text, at):
                 continue
             if text[pos:at].strip():
                 out.append((pos, at))

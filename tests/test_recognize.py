@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mapper.recognize import Recognizer
+from tests.conftest import report
 
 
 @pytest.fixture(scope="module")
@@ -139,12 +140,47 @@ def test_index_probes_memory_keys_and_the_automatic_switch_agree(gaz, seed_repor
     assert auto.preloaded and not by_index.preloaded  # the switch happened, once needed
 
 
+@pytest.mark.parametrize("text, sentences", [
+    ("Обстріл у напрямку н.п. Сеньківка. Наступного дня тихо.", 2),  # населений пункт
+    ("Ворог атакував с. Грем'яч і м. Семенівка. Постраждалих немає.", 2),  # село, місто
+    ("Голова ОВА В. Живицький повідомив про обстріл. Усе.", 2),  # an initial
+    ("Обстрелу подвергся г. Шебекино и пос. Маслова Пристань. Пострадавших нет.", 2),
+    ("Gov. Gladkov said a drone hit Glotovo. Later, the U.S. embassy said nothing.", 2),
+    ("It happened on Jan. 5 in Sumy. Then it stopped.", 2),
+    ("The convoy drove 500 m. Then it stopped.", 2),  # metres after a number end a sentence
+    ("Shelling hit Sumy. Drones hit Kharkiv.", 2),
+    ("Обстріляли с.\nНаступного дня тихо.", 2),  # a line break still ends one
+])
+def test_a_full_stop_after_an_abbreviation_ends_no_sentence(text, sentences):
+    from mapper.text import split_sentences
+
+    assert len(split_sentences(text)) == sentences
+
+
+@pytest.mark.parametrize("data", [
+    {}, {"words": "gov"}, {"words": ["Gov"]}, {"words": ["gov."]}, {"words": ["н. п"]}, {"words": [""]}, {"words": [3]},
+])
+def test_an_abbreviations_file_of_the_wrong_shape_is_refused(data):
+    from mapper.text import load_abbreviations
+
+    with pytest.raises(ValueError, match="abbreviations.toml"):
+        load_abbreviations(data)
+
+
+def test_a_village_after_an_abbreviation_keeps_its_sentences_event(pipeline):
+    res = pipeline.process(report("Ворог обстріляв з мінометів н.п. Сеньківка Чернігівської області."))
+    assert [(i.place.name, i.event_type) for i in res.incidents] == [("Senkivka", "shelling")]
+
+
 def _sentences_by_full_scan(text):
-    """The specification of split_sentences: every match of the sentence-end pattern."""
-    from mapper.text import SENTENCE_END
+    """The specification of split_sentences: every match of the sentence-end pattern, but a
+    full stop after an abbreviation that no line break follows."""
+    from mapper.text import SENTENCE_END, abbreviation_before
 
     out, pos = [], 0
     for m in SENTENCE_END.finditer(text):
+        if text[m.start() - 1:m.start()] == "." and "\n" not in m.group(0) and abbreviation_before(text, m.start()):
+            continue
         if text[pos:m.start()].strip():
             out.append((pos, m.start()))
         pos = m.end()
