@@ -41,6 +41,24 @@ def test_district_forms_reports_use(gaz, query):
     assert gaz.lookup(query)[0].place.name == "Grayvoronsky District"
 
 
+@pytest.mark.parametrize("query, district", [
+    # Kursk Oblast's border districts, which Rosstat names by their adjective alone
+    ("Суджанский район", "Sudzhansky District"),
+    ("Суджанском районе", "Sudzhansky District"),
+    ("Рыльского района", "Rylsky District"),
+    ("Glushkovsky District", "Glushkovsky District"),
+    ("Кореневский район", "Korenevsky District"),
+])
+def test_the_border_districts_of_kursk_oblast_are_places(gaz, query, district):
+    best = gaz.lookup(query)[0].place
+    assert (best.name, best.feature_code, best.region_name) == (district, "ADM2", "Kursk Oblast")
+
+
+def test_a_kursk_village_is_in_its_district(gaz):
+    p = next(c.place for c in gaz.lookup("Tetkino") if c.place.region_name == "Kursk Oblast")
+    assert p.district_name == "Glushkovsky District"
+
+
 def test_region_word_prefers_oblast_over_district(gaz):
     first, second = gaz.lookup("Kharkiv region")[:2]
     assert first.place.feature_code == "ADM1" and second.place.feature_code == "ADM2"

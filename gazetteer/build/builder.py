@@ -117,8 +117,10 @@ class Builder:
             elif p.feature_code == "ADM2":
                 m = re.fullmatch(r"(.+?)(?:skiy|skyi|sky) (?:Rayon|Raion)", p.name)
                 if m:
+                    # an alias already so spelt wins: "Rylsky District", not "Ryl’sky District"
+                    alias = next((a for a in p.names if re.fullmatch(r"[A-Z][\w-]+sky District", a)), None)
                     p.names.insert(0, p.name)
-                    p.name = f"{m.group(1)}sky District"
+                    p.name = alias or f"{m.group(1)}sky District"
                 self.admin2_names[(p.country_code, p.admin1_code, p.admin2_code)] = p.name
 
     def place_admin_centres(self) -> None:
@@ -303,7 +305,11 @@ def add_sme_settlements(b: Builder, rows: list[dict], subs: dict[int, dict]) -> 
         if (region, muni) not in admin_cache:
             s1 = _match_admin(subs, "RU", 1, region)
             a1 = s1["a1"] if s1 else ""
-            s2 = _match_admin(subs, "RU", 2, muni, a1) if a1 else None
+            # Rosstat names most districts by their adjective alone ("Рыльский"), GeoNames as
+            # "Рыльский Район": unmatched, Kursk Oblast's villages had no district, and its
+            # districts, with no settlement in them, were dropped
+            s2 = next((s for form in (muni, f"{muni} район") if a1 and (s := _match_admin(subs, "RU", 2, form, a1))),
+                      None)
             admin_cache[(region, muni)] = (a1, s2["a2"] if s2 else "")
         a1, a2 = admin_cache[(region, muni)]
         for r in members:
