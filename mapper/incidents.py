@@ -24,6 +24,7 @@ from .records import (
     Incident,
     Kind,
     Level,
+    Mention,
     Recognition,
     Report,
     Resolved,
@@ -137,6 +138,10 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
     # a headline's places come last: they are incidents only if the body reports none
     body = [r for r in resolved if not r.mention.headline]
     head = [r for r in resolved if r.mention.headline]
+    places_in: dict[int, list[Mention]] = {}  # sentence -> its place mentions
+    for r in resolved:
+        if r.mention.role == Role.PLACE:
+            places_in.setdefault(r.mention.sentence, []).append(r.mention)
     for n, r in enumerate(body + head):
         if n == len(body):
             body_has_incident = any(g["kind"] == Kind.INCIDENT for g in groups.values())
@@ -148,8 +153,13 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             sentence = rec.sentence_text(m.sentence)
             if claims is None:
                 claims = ReportClaims(report, rec.text, rec.sentences)
-            per_sentence[m.sentence] = (sentence, _event_of(rec, m.sentence, sentence, events),
-                                        expressions(rec.text[s0:s1], report.date), fatalities(sentence))
+            found = expressions(rec.text[s0:s1], report.date)
+            if found:  # a place named like a date word ("у селищі Середа", Wednesday) dates nothing
+                named = [(q.start - s0, q.end - s0) for q in places_in.get(m.sentence, ())]
+                found = [(at, t) for at, t in found
+                         if not any(a < at + len(t.expression) and at < b for a, b in named)]
+            per_sentence[m.sentence] = (sentence, _event_of(rec, m.sentence, sentence, events), found,
+                                        fatalities(sentence))
         sentence, et, found, fatal = per_sentence[m.sentence]
         claim = claims(m.sentence, m.start - s0)
         tr = nearest(found, report.date, m.start - s0)

@@ -19,7 +19,7 @@ TABLES = (
     "locative", "fuzzy_cues", "near", "near_after", "person_titles", "officials", "not_places",
     "water_before", "water_after", "given_names", "org_suffixes", "org_names", "actor_after",
     "actor_nouns", "actor_before", "title_small_words", "possessive_place_words", "boilerplate",
-    "facility_words",
+    "facility_words", "settlement_nouns",
 )
 
 
@@ -43,6 +43,7 @@ class Lexicon:
     title_small_words: set[str]
     possessive_place_words: set[str]
     facility_words: set[str]
+    settlement_nouns: set[str]
 
     def __init__(self, data: dict | None = None) -> None:
         if data is None:

@@ -410,7 +410,7 @@ class Recognizer:
             return Role.REJECTED, f"too short to be a place name on its own: {surface}"
         if i == j and words[i].isupper() and len(words[i]) <= 4:
             return Role.REJECTED, f"an acronym: {surface}"
-        if i == j and (lower[i] in MONTHS or lower[i] in WEEKDAYS):
+        if i == j and (lower[i] in MONTHS or lower[i] in WEEKDAYS) and not lex.before("settlement_nouns", tk, i, lo):
             return Role.REJECTED, f"a date word: {surface}"
         is_region_form = facts.region_form
         prev = i - 1 if i > lo else None

@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 
+from tests.conftest import report
+
 D = dt.date
 
 
@@ -170,3 +172,9 @@ def test_an_undated_report_gives_undated_incidents_with_no_date_source(pipeline)
     (i,) = [i for i in pipeline.process(Report(id="r", text="Shelling hit Kozinka.")).incidents
             if i.kind == "incident"]
     assert i.date is None and i.date_source == ""
+
+
+def test_a_place_named_like_a_date_word_dates_nothing(pipeline):
+    # Середа is Wednesday: the report's day stands, not the Wednesday before it
+    (i,) = pipeline.process(report("У селищі Середа мирний житель зазнав поранення.", "2024-05-17")).incidents
+    assert (i.place.name, str(i.date), i.time_expression) == ("Sereda", "2024-05-17", "")

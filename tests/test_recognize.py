@@ -55,6 +55,15 @@ def test_what_is_not_a_location(rec, text, name, reason):
     assert name in rej and reason in rej[name]
 
 
+@pytest.mark.parametrize("text, name", [
+    ("У селищі Середа мирний житель зазнав поранення.", "Середа"),  # a weekday (Wednesday) as a village
+    ("Обстріляли н.п. Середа.", "Середа"),
+    ("Shelling hit the village of May.", "May"),
+])
+def test_after_a_kind_of_settlement_a_date_word_is_a_place(rec, text, name):
+    assert name in accepted(rec, text)
+
+
 def test_links_handles_and_tweet_signatures_are_masked(rec):
     text = ("Roads in Belgorod region are good. pic.twitter.com/ZnoNYVdOta — Alex Bond (@Kharkiv) May 23, 2023 "
             "see https://kharkiv.example/Sumy")
