@@ -24,6 +24,9 @@ from mapper.events import classify, fatalities
         ("Беспилотник атаковал подстанцию", "air_drone_strike"),
         ("Обстріл Харкова", "shelling"),
         ("Евакуація мешканців Вовчанська", "evacuation"),
+        ("Дві «герані» поцілили по будівлі школи", "air_drone_strike"),  # a drone named in any case form
+        ("Ночью герани атаковали подстанцию", "air_drone_strike"),
+        ("Снаряд поцілив у склад", "shelling"),  # «поцілити», to hit
     ],
 )
 def test_event_types(sentence, etype):
