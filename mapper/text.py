@@ -128,18 +128,21 @@ def load_abbreviations(data: dict | None = None) -> frozenset[str]:
 
 
 ABBREVIATIONS = load_abbreviations()
-_WORD_BEFORE_DOT = re.compile(r"(?:^|(?<=[\s(«\"“„']))([^\s(«\"“„']{1,12})\.$")
+_OPENERS = "(«\"“„'"
 
 
 def abbreviation_before(text: str, at: int) -> bool:
     """Does the full stop just before ``at`` end an abbreviation or a single letter ("с.",
     "В. Гладков") rather than a sentence? Not a letter after a number: "500 м." is metres."""
-    m = _WORD_BEFORE_DOT.search(text, max(0, at - 16), at)
-    if m is None:
-        return False
-    word = m.group(1).lower()
-    if len(word) == 1 and word.isalpha():
-        return not re.search(r"\d\s*$", text[max(0, m.start(1) - 4):m.start(1)])
+    if text[max(0, at - 9):at - 1].isalpha():
+        return False  # a word of eight letters or more: longer than any abbreviation
+    head = text[max(0, at - 14):at - 1]
+    parts = head.rsplit(None, 1)
+    if not parts or (len(parts) == 1 and at > 14):
+        return False  # no word, or one longer than any abbreviation
+    word = parts[-1].lstrip(_OPENERS).lower()
+    if len(word) == 1:
+        return word.isalpha() and not (len(parts) == 2 and parts[0][-1:].isdigit())
     return word in ABBREVIATIONS
 
 
