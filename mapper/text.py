@@ -134,7 +134,7 @@ _OPENERS = "(«\"“„'"
 def abbreviation_before(text: str, at: int) -> bool:
     """Does the full stop just before ``at`` end an abbreviation or a single letter ("с.",
     "В. Гладков") rather than a sentence? Not a letter after a number: "500 м." is metres."""
-    if text[max(0, at - 9):at - 1].isalpha():
+    if at > 8 and text[at - 9:at - 1].isalpha():
         return False  # a word of eight letters or more: longer than any abbreviation
     head = text[max(0, at - 14):at - 1]
     parts = head.rsplit(None, 1)
