@@ -32,7 +32,7 @@ from .lexicon import Coordination, Lexicon
 from .memo import Memo
 from .records import Mention, Recognition, Role
 from .text import Tokens, mask, segments, split_sentences, tokenize
-from .theatre import FUZZY_SCOPE
+from .theatre import FRONT_PRIOR, FUZZY_SCOPE, theatre_prior
 
 _GAP_OK_RE = re.compile(r"^[ \t\u00a0\-‐‑–'’]*$")
 
@@ -101,6 +101,11 @@ class _KeyFacts(NamedTuple):
     all_common: bool  # every place so named is spelled like a common word
     common_key: bool  # the key is a frequent word in some language
     plain_spellings: frozenset[str]  # casefolded spellings that are no common word
+
+
+# English adjectives of nationality and direction end so ("Russian", "Chinese", "Polish",
+# "Eastern"); Slavic place names do not
+_NATIONALITY_ENDINGS = ("ian", "ern", "ese", "ish")
 
 
 class Recognizer:
@@ -278,6 +283,7 @@ class Recognizer:
 
     FUZZY_MIN_SCORE = 0.8
     FUZZY_CUTOFF = 85.0  # rapidfuzz ratio: "Popsana" is 86 from Popasna
+    FUZZY_MARGIN = 0.1  # a spelling this much less close than the best is still weighed by where it is
 
     def _fuzzy(self, tk: Tokens, heads, lo: int, hi: int, spans: list[tuple[int, int, str]],
                reasons: dict[str, str]) -> list[tuple[int, int, str]]:
@@ -305,8 +311,8 @@ class Recognizer:
                 if n == 1 and i in covered:
                     break
                 phrase = tk.phrase(i, j)
-                if len(phrase) < 5:
-                    continue
+                if len(phrase) < 5 or (n == 1 and lower[i].endswith(_NATIONALITY_ENDINGS)):
+                    continue  # "in Russian attacks": an adjective of nationality is no misspelt village
                 hit = self._fuzzy_lookup(phrase)
                 if hit is not None:
                     key, name = hit
@@ -322,11 +328,18 @@ class Recognizer:
             return self._fuzzy_cache[phrase]
         from gazetteer import fold_name
 
-        # only names that could be accepted are searched: a misspelling far away is no answer
-        cands = self.gaz.lookup(phrase, limit=1, fuzzy_cutoff=self.FUZZY_CUTOFF, fuzzy_scope=FUZZY_SCOPE)
+        # only names that could be accepted are searched: a misspelling far away is no answer.
+        # A spelling nearly as close as the best, of a place in a border or front oblast, wins
+        # over one elsewhere: "Nyrkovo on the Popasna front" is Nyrkove (Luhansk), not Nyrkiv
+        # (Ternopil)
+        cands = self.gaz.lookup(phrase, limit=5, fuzzy_cutoff=self.FUZZY_CUTOFF, fuzzy_scope=FUZZY_SCOPE)
         hit = None
         if cands and cands[0].match == "fuzzy" and cands[0].score >= self.FUZZY_MIN_SCORE * 0.9:
-            hit = (fold_name(cands[0].matched_name), cands[0].matched_name)
+            best = cands[0]
+            if theatre_prior(best.place) < FRONT_PRIOR:
+                best = next((c for c in cands if c.match == "fuzzy" and theatre_prior(c.place) >= FRONT_PRIOR
+                             and c.score >= best.score - self.FUZZY_MARGIN), best)
+            hit = (fold_name(best.matched_name), best.matched_name)
         self._fuzzy_cache.put(phrase, hit)
         return hit
 
@@ -416,7 +429,7 @@ class Recognizer:
         prev = i - 1 if i > lo else None
         if (prev is not None and caps[prev] and i == j and not is_region_form
                 and prev not in matched and lower[prev] not in lex.locative
-                and not lower[prev].endswith(("ian", "ern", "ese", "ish"))
+                and not lower[prev].endswith(_NATIONALITY_ENDINGS)
                 and lower[prev] not in lex.person_titles
                 and prev > lo and not in_title(i)):
             return Role.REJECTED, f"part of a longer proper name: {words[prev]} {surface}"

@@ -36,6 +36,8 @@ def theatre_prior(p: Place) -> float:
     return 0.0
 
 
+FRONT_PRIOR = 0.35  # theatre_prior of the border and front oblasts (Ukraine's and Russia's)
+
 # The same set of places as ``theatre_prior(p) >= FUZZY_MIN_PRIOR``: the gazetteer's border
 # region, spelt as (country, admin-1 codes or None for all) so the gazetteer can select it.
 FUZZY_SCOPE = BORDER_REGION
@@ -45,5 +47,5 @@ def in_fuzzy_scope(p: Place) -> bool:
     return any(p.country_code == cc and (a1s is None or p.admin1_code in a1s) for cc, a1s in FUZZY_SCOPE)
 
 
-__all__ = ["FUZZY_MIN_PRIOR", "FUZZY_SCOPE", "RU_BORDER_A1", "UA_BORDER_A1", "UA_FRONT_A1",
+__all__ = ["FRONT_PRIOR", "FUZZY_MIN_PRIOR", "FUZZY_SCOPE", "RU_BORDER_A1", "UA_BORDER_A1", "UA_FRONT_A1",
            "in_fuzzy_scope", "theatre_prior"]

@@ -165,6 +165,18 @@ def test_a_misspelling_after_a_place_cue_is_found_with_lower_confidence(pipeline
     assert inc.place.name == place and inc.confidence < 0.9
 
 
+def test_a_misspelling_nearly_as_close_to_a_front_village_is_that_village(pipeline):
+    # "Nyrkovo" is a little closer to Nyrkiv in Ternopil Oblast than to Nyrkove in Luhansk Oblast
+    (inc,) = pipeline.process(report("Shelling was reported near Nyrkovo on Monday.")).incidents
+    assert (inc.place.name, inc.place.region_name) == ("Nyrkove", "Luhansk Oblast")
+
+
+@pytest.mark.parametrize("text", ["Two people died in Russian attacks on Monday.",
+                                  "Crews worked in Eastern districts all night."])
+def test_an_adjective_of_nationality_is_no_misspelt_village(pipeline, text):
+    assert pipeline.process(report(text)).incidents == ()
+
+
 @pytest.mark.parametrize("text, place, country", [
     ("Обстрел Семёновки в Украине.", "Semenivka", "UA"),
     ("Обстріл Семенівки в Україні.", "Semenivka", "UA"),
