@@ -24,19 +24,17 @@ UA_FRONT_A1 = frozenset({"02", "04", "05", "07", "08", "11", "13", "14", "16", "
 UA_BORDER_A1 = frozenset({"02", "05", "07", "14", "21"})
 
 FUZZY_MIN_PRIOR = 0.15
+FRONT_PRIOR = 0.35  # the prior of a place in a border or front oblast (Ukraine's or Russia's), at least
 
 
 def theatre_prior(p: Place) -> float:
     if p.country_code == "UA":
-        return 0.4 if p.admin1_code in UA_BORDER_A1 else 0.35 if p.admin1_code in UA_FRONT_A1 else 0.2
+        return 0.4 if p.admin1_code in UA_BORDER_A1 else FRONT_PRIOR if p.admin1_code in UA_FRONT_A1 else 0.2
     if p.country_code == "RU":
-        return 0.35 if p.admin1_code in RU_BORDER_A1 else 0.1
+        return FRONT_PRIOR if p.admin1_code in RU_BORDER_A1 else 0.1
     if p.country_code == "BY":
         return 0.15
     return 0.0
-
-
-FRONT_PRIOR = 0.35  # theatre_prior of the border and front oblasts (Ukraine's and Russia's)
 
 # The same set of places as ``theatre_prior(p) >= FUZZY_MIN_PRIOR``: the gazetteer's border
 # region, spelt as (country, admin-1 codes or None for all) so the gazetteer can select it.
