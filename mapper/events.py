@@ -1,11 +1,13 @@
 """Events: classify a sentence that names a place into an ACLED-like event type.
 
 The cue table is ``mapper/data/events.toml`` (English, Russian, Ukrainian), one place to extend.
-A sentence with no cue gives no event: its places become ``mention`` records.
+A sentence with no cue gives no event of its own: :mod:`mapper.incidents` says when its places
+take a list's or the report's event (``counted``, ``origin_of_fire``, ``destination``).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -13,6 +15,9 @@ from functools import lru_cache
 from importlib.resources import files
 from types import MappingProxyType
 from typing import Mapping
+
+from .errors import MapperError
+from .language import fold_cues
 
 # One colour per event type (Okabe–Ito plus greys, colour-blind-safe-ish), for the map and KML.
 EVENT_COLOURS = {
@@ -26,6 +31,7 @@ EVENT_COLOURS = {
     "evacuation": "#56B4E9",
     "infrastructure": "#009E73",
     "civilian_casualties": "#000000",
+    "interception": "#117733",
     "military_presence": "#4477AA",
     "statement": "#999999",
     "other": "#777777",
@@ -58,31 +64,99 @@ class EventType:
     priority: int
     cue: str = ""
     acled_sub: str = ""  # ACLED's sub_event_type
+    inferred: str = ""  # "frame": the words say an attack happened ("came under fire"), not by what
+    attack: bool = False  # an attack: the report's places with no cue of their own may take it
+
+
+FORMS_FILE = "cue_forms.json"  # the word forms of events.toml's lemmas (python -m mapper.build_cues)
+
+
+@dataclass(frozen=True, slots=True)
+class CueTable:
+    """events.toml, checked and compiled: the event types in priority order, and every cue as
+    (phrase, type, whole word?, frame?) in one automaton."""
+
+    types: tuple[EventType, ...]
+    cues: tuple[tuple[str, EventType, bool, bool], ...]
+    compound_prefixes: frozenset[str]
+    origin: tuple[str, ...]  # words before a place fire came from («з боку»)
+    destination: tuple[str, ...]  # words before a place people were taken to ("evacuated to")
+    speakers: tuple[str, ...]  # words of a sentence about who says so ("officials", «повідомили»)
+    counted: re.Pattern  # a place counted as an attack's item ("(5 разів)", «двічі»)
+
+
+def _strings(where: str, value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise MapperError(f"events.toml: {where} must be a list of non-empty strings")
+    return value
+
+
+def load_table(data: dict, forms: dict[str, list[str]]) -> CueTable:
+    """events.toml's data (and the lemmas' word forms) as a :class:`CueTable`; MapperError if it
+    is malformed. A cue is a prefix ("shell" is shelled, shelling), folded as the text is
+    (:func:`mapper.language.fold_cues`); a lemma ("uk:влучити") stands for its word forms,
+    each a whole word; a frame is a cue whose words say only that an attack happened."""
+    try:
+        types, cues = [], []
+        for e in sorted(data["event"], key=lambda e: e["priority"]):
+            if not isinstance(e["priority"], int) or not isinstance(e.get("attack", False), bool):
+                raise MapperError(f"events.toml: {e['type']}: priority must be an integer, attack true or false")
+            et = EventType(str(e["type"]), str(e["label"]), str(e["sub"]), str(e["acled"]), e["priority"],
+                           acled_sub=str(e["acled_sub"]), attack=e.get("attack", False))
+            types.append(et)
+            cues += [(fold_cues(c), et, False, False) for c in _strings(f"{et.type}.cues", e.get("cues", []))]
+            cues += [(fold_cues(c), et, False, True) for c in _strings(f"{et.type}.frames", e.get("frames", []))]
+            for lemma in _strings(f"{et.type}.lemmas", e.get("lemmas", [])):
+                lang, _, word = lemma.partition(":")
+                if lang not in ("uk", "ru") or not word:
+                    raise MapperError(f"events.toml: lemma {lemma!r} is not 'uk:word' or 'ru:word'")
+                if lemma not in forms:
+                    raise MapperError(f"events.toml: lemma {lemma!r} has no word forms in {FORMS_FILE}; "
+                                      "run python -m mapper.build_cues")
+                cues += [(fold_cues(f), et, True, False) for f in forms[lemma]]
+        inf = data["inference"]
+        counted = re.compile("|".join(f"(?:{p})" for p in _strings("inference.counted", inf["counted"])), re.I)
+        return CueTable(tuple(types), tuple(cues),
+                        frozenset(fold_cues(p) for p in _strings("compound_prefixes", data["compound_prefixes"])),
+                        tuple(fold_cues(p) for p in _strings("inference.origin", inf["origin"])),
+                        tuple(fold_cues(p) for p in _strings("inference.destination", inf["destination"])),
+                        tuple(fold_cues(p) for p in _strings("inference.speakers", inf["speakers"])),
+                        counted)
+    except (KeyError, TypeError, AttributeError, re.error) as e:
+        raise MapperError(f"events.toml is malformed: {e}") from None
 
 
 @lru_cache(maxsize=1)
+def cue_table() -> CueTable:
+    """events.toml and its lemmas' forms, read once."""
+    data = files("mapper") / "data"
+    forms = json.loads((data / FORMS_FILE).read_text(encoding="utf-8"))
+    return load_table(tomllib.loads((data / "events.toml").read_text(encoding="utf-8")), forms)
+
+
 def table() -> list[tuple[EventType, tuple[str, ...]]]:
-    """The event types in priority order, each with its lower-case cues (events.toml, read once)."""
-    data = tomllib.loads((files("mapper") / "data" / "events.toml").read_text(encoding="utf-8"))
-    return [(EventType(e["type"], e["label"], e["sub"], e["acled"], e["priority"], acled_sub=e["acled_sub"]),
-             tuple(c.lower() for c in e["cues"]))
-            for e in sorted(data["event"], key=lambda e: e["priority"])]
+    """The event types in priority order, each with its folded cues."""
+    t = cue_table()
+    return [(et, tuple(c for c, e, _, _ in t.cues if e is et)) for et in t.types]
 
 
 @lru_cache(maxsize=1)
-def _automaton():
+def automaton():
     """All cues in one Aho-Corasick automaton: a sentence is scanned once, in C, whatever the
     number of cues (a regex alternation of the cues, and a scan by word starts, were slower:
     benchmarks/MEASURED.md)."""
     import ahocorasick
 
-    by_cue: dict[str, EventType] = {}
-    for et, cues in table():  # in priority order: a cue listed twice keeps its first type
-        for cue in cues:
-            by_cue.setdefault(cue, et)
+    by_cue: dict[str, tuple[EventType, bool, bool]] = {}
+    for cue, et, whole, frame in cue_table().cues:  # in priority order: a cue listed twice keeps its first type
+        if cue in by_cue:
+            prev = by_cue[cue]
+            by_cue[cue] = (prev[0], prev[1] and whole, prev[2])  # a prefix cue covers the whole word
+        else:
+            by_cue[cue] = (et, whole, frame)
     auto = ahocorasick.Automaton()
-    for cue, et in by_cue.items():
-        auto.add_word(cue, (len(cue), et))
+    for cue, (et, whole, frame) in by_cue.items():
+        auto.add_word(cue, (len(cue), et, whole, frame))
     auto.make_automaton()
     return auto
 
@@ -90,15 +164,18 @@ def _automaton():
 @lru_cache(maxsize=1)
 def labels() -> Mapping[str, str]:
     """Event type -> label; read-only, built once (exports ask for it per incident)."""
-    return MappingProxyType({et.type: et.label for et, _ in table()})
+    return MappingProxyType({et.type: et.label for et in cue_table().types})
+
+
+@lru_cache(maxsize=1)
+def event_types() -> Mapping[str, EventType]:
+    """Event type name -> its record; read-only."""
+    return MappingProxyType({et.type: et for et in cue_table().types})
 
 
 def event_type(name: str) -> EventType:
     """The event type called ``name`` in events.toml (KeyError if there is none)."""
-    for et, _ in table():
-        if et.type == name:
-            return et
-    raise KeyError(name)
+    return event_types()[name]
 
 
 @lru_cache(maxsize=1)
@@ -127,29 +204,71 @@ def actors(text: str) -> list[tuple[str, int]]:
 
 
 def classify(sentence: str) -> EventType | None:
-    """The highest-priority event type whose cue starts a word of the sentence, with that cue;
-    between cues of one type, the leftmost wins, then the longest."""
-    low = sentence.lower()
+    """The highest-priority event type whose cue starts a word of the sentence (or follows a
+    compounding prefix: «артобстрел», «авианалёт»), with that cue; between cues of one type,
+    the leftmost wins, then the longest. A word form of a lemma matches whole words only."""
+    low = fold_cues(sentence)
+    prefixes = cue_table().compound_prefixes
     best: tuple[int, int, int] | None = None
     best_et: EventType | None = None
-    cue = ""
-    for end, (n, et) in _automaton().iter(low):
+    cue, frame = "", False
+    for end, (n, et, whole, is_frame) in automaton().iter(low):
         start = end - n + 1
         if start and (low[start - 1].isalnum() or low[start - 1] == "_"):
-            continue  # inside a word: cues are matched at word starts
+            k = start - 1  # inside a word: only after a compounding prefix that opens the word
+            while k > 0 and low[k - 1].isalnum():
+                k -= 1
+            if low[k:start] not in prefixes:
+                continue
+        if whole and end + 1 < len(low) and (low[end + 1].isalnum() or low[end + 1] in "'-"):
+            continue
         rank = (et.priority, start, -n)
         if best is None or rank < best:
-            best, best_et, cue = rank, et, low[start:end + 1]
+            best, best_et, cue, frame = rank, et, low[start:end + 1], is_frame
     if best_et is None:
         return None
-    return _with_cue(best_et, cue)
+    return _with_cue(best_et, cue, "frame" if frame else "")
 
 
 @lru_cache(maxsize=4096)
-def _with_cue(et: EventType, cue: str) -> EventType:
+def _with_cue(et: EventType, cue: str, inferred: str) -> EventType:
     """The event type with the cue that found it; the same few pairs recur, and the records are
     frozen, so each is made once (a frozen dataclass is slow to create)."""
-    return EventType(et.type, et.label, et.sub, et.acled, et.priority, cue, et.acled_sub)
+    return EventType(et.type, et.label, et.sub, et.acled, et.priority, cue, et.acled_sub, inferred, et.attack)
+
+
+def _preceded_by(low: str, at: int, phrases: tuple[str, ...], reach: int = 40) -> bool:
+    """Does one of ``phrases`` end just before offset ``at`` of the folded sentence ``low``
+    (a few words apart at most: «з боку російського Бєлгорода»)?"""
+    window = low[max(0, at - reach):at]
+    for p in phrases:
+        k = window.rfind(p)
+        if k >= 0 and (k == 0 or not window[k - 1].isalnum()) and len(window[k + len(p):].split()) <= 2:
+            return True
+    return False
+
+
+def origin_of_fire(low: str, at: int) -> bool:
+    """Is the place at offset ``at`` where fire came from («з боку», "from the direction of")?"""
+    return _preceded_by(low, at, cue_table().origin)
+
+
+def destination(low: str, at: int) -> bool:
+    """Is the place at ``at`` where people were taken ("evacuated to", «доставлений до лікарні в»)?"""
+    return _preceded_by(low, at, cue_table().destination, reach=60)
+
+
+def about_speakers(low: str) -> bool:
+    """Does the folded sentence speak of who says so, or where they sit ("Officials in Belgorod
+    spoke", «у Сумській ОВА повідомили»)? Its places are then no place of an attack it does
+    not state."""
+    return any(w in low for w in cue_table().speakers)
+
+
+def counted(text: str, at: int) -> bool:
+    """Is the place ending at offset ``at`` counted as an item of an attack's list: «Гирине
+    (двічі)», "Glotovo (3 times)", «Рогізки — 5 разів»?"""
+    return cue_table().counted.match(text, at) is not None
 
 
 _FATAL_HINTS = ("kill", "dead", "died", "погиб", "загин", "убит", "вбит", "загибл")

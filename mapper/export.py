@@ -38,7 +38,7 @@ ACLED_COLUMNS = [
     "fatalities", "tags", "timestamp",
 ]
 EXTRA_COLUMNS = ["kind", "report_id", "url", "confidence", "border_km", "border_side", "our_event_type", "precision",
-                 "date_source"]
+                 "date_source", "inferred_from"]
 COUNTRY_NAMES = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus"}
 ISO_NUMERIC = {"UA": 804, "RU": 643, "BY": 112}
 # ACLED's disorder type of each of its event types
@@ -89,7 +89,7 @@ PROPERTY_NAMES = (
     "admin1", "admin2", "precision", "geo_precision", "confidence", "date", "date_end", "time_precision",
     "time_expression", "date_source", "event_type", "event_label", "sub_event_type", "evidence", "source", "url",
     "border_km", "border_side", "fatalities", "claimed_by", "claimant_side", "claim", "claimants", "hedged",
-    "outcome", "contested", "reports",
+    "outcome", "contested", "reports", "inferred_from",
 )  # the GeoJSON properties in order: also the columns of an empty GeoPackage
 
 
@@ -131,6 +131,7 @@ def properties(i: Incident) -> dict:
         "outcome": i.outcome,
         "contested": i.contested,
         "reports": i.report_id.count(",") + 1,  # a merged event's reports (see incidents.merge_across_reports)
+        "inferred_from": i.inferred_from,
     }
 
 
@@ -221,10 +222,10 @@ def acled_row(i: Incident, *, digits: int = 5) -> dict:
     events.toml's ``acled``/``acled_sub``; ours stays in ``our_event_type``), actors where the
     evidence states them (actors.toml), fatalities 0 when none are stated, and a timestamp of
     the event's day, so that the same inputs give the same file."""
-    from .events import actors, table
+    from .events import actors, event_types
 
     p = properties(i)
-    et = next((e for e, _ in table() if e.type == i.event_type), None)
+    et = event_types().get(i.event_type)
     acled_type = et.acled if et else "Strategic developments"
     named = actors(" ".join(i.evidence)) if i.kind == "incident" else []
     (a1, t1), (a2, t2) = (named + [("", 0), ("", 0)])[:2]
@@ -272,8 +273,16 @@ SIDE_LABELS = {"ru_official": "Russian official", "ua_official": "Ukrainian offi
                "other": "other", "unknown": "not attributed"}
 
 
+INFERENCE_LINES = {
+    "frame": "Event inferred from an attack frame (the words say it was hit or under fire, not by what)",
+    "list": "Event inferred: an item of the attack's list, with no cue word of its own",
+    "report": "Event inferred from the report's attack: the place's own sentence states none",
+}
+
+
 def claim_lines(i: Incident) -> list[str]:
-    """Who says so and how surely, in words: for the map's popups and the CSV's notes."""
+    """Who says so, how surely, and how the event was inferred, in words: for the map's popups
+    and the CSV's notes."""
     lines = []
     if i.claimed_by:
         lines.append(f"Claimed by {i.claimed_by} ({SIDE_LABELS.get(i.claimant_side, i.claimant_side)})"
@@ -284,6 +293,8 @@ def claim_lines(i: Incident) -> list[str]:
         lines.append("Hedged wording (“reportedly”, “allegedly”): confidence lowered")
     if i.contested:
         lines.append("Outcome contested: claimants of different sides tell different outcomes")
+    if i.inferred_from in INFERENCE_LINES:
+        lines.append(INFERENCE_LINES[i.inferred_from])
     return lines
 
 
@@ -301,7 +312,7 @@ def csv_text(incidents: Iterable[Incident], *, digits: int = 5, mentions: bool =
         row = {**acled_row(i, digits=digits), "kind": i.kind, "report_id": i.report_id,
                "url": i.url, "confidence": i.confidence, "border_km": i.border_km, "border_side": i.border_side,
                "our_event_type": i.event_type, "precision": i.level,
-               "date_source": i.date_source}
+               "date_source": i.date_source, "inferred_from": i.inferred_from}
         w.writerow({k: csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
 

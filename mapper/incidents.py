@@ -17,7 +17,8 @@ from gazetteer import Place
 
 from .border import border_distance
 from .claims import HEDGE_FACTOR, UNKNOWN, ReportClaims, contested
-from .events import classify, event_type, fatalities
+from .events import EventType, about_speakers, classify, counted, destination, event_type, fatalities, origin_of_fire
+from .language import fold_cues
 from .memo import Memo
 from .records import (
     DateSource,
@@ -30,10 +31,12 @@ from .records import (
     Resolved,
     Role,
 )
-from .theatre import theatre_prior
+from .theatre import FRONT_PRIOR, theatre_prior
 from .timeline import expressions, nearest
 
 STATEMENT_WEIGHT = 0.6
+LIST_WEIGHT = 0.8  # an item of an attack's list with no cue of its own («Гирине (двічі)»)
+REPORT_WEIGHT = 0.6  # a place of a report that tells an attack, its own sentence stating none
 EVIDENCE_MAX = 10  # evidence snippets kept per incident (a long report repeats a place often)
 EVIDENCE_CHARS = 300  # the evidence window around a mention: a 9 KB sentence naming 800 villages
 # would otherwise be copied into every one of its 800 incidents (output growing with the square)
@@ -92,13 +95,15 @@ def _place_facts(p: Place) -> tuple[Place, float, str]:
 _BULLET_RE = re.compile(r"\s*(?:[-•*·–—]|\d{1,2}[.)])\s")
 
 
-def _event_of(rec: Recognition, si: int, sentence: str, memo: dict[int, object]):
-    """The event a sentence reports: its own cue's, or, for an item of a list introduced by a
+def _event_of(rec: Recognition, si: int, sentence: str, memo: dict[int, tuple]) -> tuple[EventType | None, str]:
+    """The event a sentence reports and how it was found: its own cue's (``""``, or ``"frame"``
+    for words that say only that an attack happened), or, for an item of a list introduced by a
     line ending in a colon ("Shelled were the villages of these hromadas:" then one bullet a
-    line), the introduction's."""
+    line), the introduction's (``"list"``)."""
     if si in memo:
         return memo[si]
     et = classify(sentence)
+    how = et.inferred if et is not None else ""
     if et is None and si > 0:
         s0, s1 = rec.sentences[si]
         p0, p1 = rec.sentences[si - 1]
@@ -107,9 +112,10 @@ def _event_of(rec: Recognition, si: int, sentence: str, memo: dict[int, object])
         if "\n" in gap or s0 == p1:
             if intro.endswith(":") or (_BULLET_RE.match(rec.text[p0:p1]) and _BULLET_RE.match(rec.text[s0:s1])) \
                     or _BULLET_RE.match(rec.text[s0:s1]) and intro.endswith(":"):
-                et = _event_of(rec, si - 1, rec.sentence_text(si - 1), memo)
-    memo[si] = et
-    return et
+                et = _event_of(rec, si - 1, rec.sentence_text(si - 1), memo)[0]
+                how = "list" if et is not None else ""
+    memo[si] = (et, how)
+    return et, how
 
 
 _RANK = {Level.SETTLEMENT: 0, Level.COMMUNITY: 1, Level.DISTRICT: 2, Level.REGION: 3}
@@ -121,18 +127,58 @@ def _report_place_is_the_incident(groups: "OrderedDict[tuple, dict]") -> None:
     most specific place (the first of those) becomes an incident of type ``other``, with the
     lower confidence a mention has. A report is written because something happened somewhere."""
     pool = [(k, g) for k, g in groups.items()
-            if g["r"].level in _RANK and theatre_prior(g["r"].place) > 0]
+            if g["r"].level in _RANK and theatre_prior(g["r"].place) > 0 and not g["aside"]]
     if not pool:
         return
     _, g = min(pool, key=lambda kg: _RANK[kg[1]["r"].level])
     g["kind"], g["et"], g["type"] = Kind.INCIDENT, event_type("other"), "other"
 
 
+def _places_of_the_attack(groups: "OrderedDict[tuple, dict]", rec: Recognition) -> None:
+    """A report that tells an attack reports it at places its sentences name with no cue of
+    their own: the items of its lists (a place counted, «Гирине (двічі)», takes the attack of the
+    nearest sentence before it that states one) and, failing that, any place of it in a border
+    or front oblast that nothing else explains (not where fire came from, not where the wounded
+    were taken, not where those who say so sit, not a headline the body tells again, not a
+    capital standing for its government). Such an incident says how it was inferred and weighs
+    less. The report's sentences are classified only if some place is left to explain."""
+    pending = [(k, g) for k, g in groups.items() if g["kind"] == Kind.MENTION and not g["aside"]
+               and g["r"].level in _RANK and theatre_prior(g["r"].place) >= FRONT_PRIOR
+               and g["r"].place.feature_code != "PPLC"]
+    if not pending:
+        return
+    stated = [(si, et) for si in range(len(rec.sentences)) if si not in rec.boilerplate
+              for et in (classify(rec.sentence_text(si)),) if et is not None and et.attack]
+    if not stated:
+        return
+    counts: dict[str, int] = {}
+    for _, et in stated:
+        counts[et.type] = counts.get(et.type, 0) + 1
+    order = [et.type for _, et in stated]
+    main = event_type(max(counts, key=lambda t: (counts[t], -order.index(t))))
+    told = {(gid, date) for (gid, date, _), g in groups.items() if g["kind"] == Kind.INCIDENT}
+    for (gid, date, _), g in pending:
+        if (gid, date) in told:
+            continue
+        if g["counted"] is None and g["r"].level == Level.REGION:
+            continue  # an oblast a report names in passing ("Belgorod and Rostov regions") is its setting
+        if g["counted"] is not None:
+            before = [et for si, et in stated if si <= g["counted"]]
+            et, how = (before[-1] if before else main), "list"
+        else:
+            et, how = main, "report"
+        g["kind"], g["et"], g["type"], g["how"] = Kind.INCIDENT, event_type(et.type), et.type, how
+        told.add((gid, date))
+
+
+_WEIGHTS = {"list": LIST_WEIGHT, "report": REPORT_WEIGHT}
+
+
 def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) -> list[Incident]:
     groups: "OrderedDict[tuple, dict]" = OrderedDict()
-    events: dict[int, object] = {}  # sentence -> its event type (list items inherit theirs)
+    events: dict[int, tuple] = {}  # sentence -> its event type and how it was found (list items inherit)
     per_sentence: dict[int, tuple] = {}  # classification and time expressions, once a sentence
-    counted: set[int] = set()  # sentences whose stated dead are counted already
+    counted_dead: set[int] = set()  # sentences whose stated dead are counted already
     claims: ReportClaims | None = None  # made when a sentence with a place asks for it
     body_has_incident = False
     # a headline's places come last: they are incidents only if the body reports none
@@ -158,21 +204,28 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
                 named = [(q.start - s0, q.end - s0) for q in places_in.get(m.sentence, ())]
                 found = [(at, t) for at, t in found
                          if not any(a < at + len(t.expression) and at < b for a, b in named)]
-            per_sentence[m.sentence] = (sentence, _event_of(rec, m.sentence, sentence, events), found,
-                                        fatalities(sentence))
-        sentence, et, found, fatal = per_sentence[m.sentence]
+            per_sentence[m.sentence] = (sentence, *_event_of(rec, m.sentence, sentence, events), found,
+                                        fatalities(sentence), fold_cues(rec.text[s0:s1]))
+        sentence, et, how, found, fatal, low = per_sentence[m.sentence]
         claim = claims(m.sentence, m.start - s0)
         tr = nearest(found, report.date, m.start - s0)
-        kind = Kind.INCIDENT if et is not None and r.level != Level.COUNTRY else Kind.MENTION
+        # where fire came from («з боку Бєлгорода»), or the wounded were taken, saw no attack
+        aside = origin_of_fire(low, m.start - s0) or destination(low, m.start - s0)
+        # nor, if its sentence states no event, where those who say so sit ("Officials in Belgorod")
+        aside = aside or (et is None and about_speakers(low))
+        kind = Kind.INCIDENT if et is not None and r.level != Level.COUNTRY and not aside else Kind.MENTION
         if m.headline and body_has_incident:
-            kind = Kind.MENTION  # "Belgorod Incursion Appears to be Over": the body tells where
+            kind, aside = Kind.MENTION, True  # "Belgorod Incursion Appears to be Over": the body tells where
         etype = et.type if et and kind == Kind.INCIDENT else "mention"
         key = (r.place.geonameid, tr.date, etype)
         g = groups.get(key)
-        weight = STATEMENT_WEIGHT if etype in ("statement", "mention") else 1.0
         if g is None:
             groups[key] = g = {"r": r, "et": et, "tr": tr, "kind": kind, "evidence": [], "mentions": [],
-                               "conf": 0.0, "fatal": None, "geo": r.geo_precision, "claims": []}
+                               "conf": 0.0, "fatal": None, "geo": r.geo_precision, "claims": [],
+                               "how": how if kind == Kind.INCIDENT else "", "aside": aside, "counted": None}
+        g["aside"] = g["aside"] and aside  # a place is beside the attack only if every mention says so
+        if kind == Kind.MENTION and g["counted"] is None and et is None and counted(rec.text, m.end):
+            g["counted"] = m.sentence
         if claim not in g["claims"]:
             g["claims"].append(claim)
         clip = clip_evidence(sentence, " ".join(m.text.split()), m.start - s0)
@@ -180,13 +233,14 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             g["evidence"].append(clip)
         if m.text not in g["mentions"]:
             g["mentions"].append(m.text)
-        g["conf"] = max(g["conf"], round(r.confidence * weight, 3))
+        g["conf"] = max(g["conf"], r.confidence)
         g["geo"] = min(g["geo"], r.geo_precision)
-        if fatal is not None and m.sentence not in counted and not (m.headline and body_has_incident):
+        if fatal is not None and m.sentence not in counted_dead and not (m.headline and body_has_incident):
             # a sentence's dead are counted once, at its first place, not at every place it names;
             # a headline's are the body's own, told again ("Strike Kills 3 in Kharkiv Region")
-            counted.add(m.sentence)
+            counted_dead.add(m.sentence)
             g["fatal"] = max(g["fatal"] or 0, fatal)
+    _places_of_the_attack(groups, rec)
     if not any(g["kind"] == Kind.INCIDENT for g in groups.values()):
         _report_place_is_the_incident(groups)
     out = []
@@ -195,6 +249,8 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
     for (gid, date, etype), g in groups.items():
         r, et, tr = g["r"], g["et"], g["tr"]
         etype = g.get("type", etype)
+        weight = STATEMENT_WEIGHT if etype in ("statement", "mention", "other") else _WEIGHTS.get(g["how"], 1.0)
+        conf = round(g["conf"] * weight, 3)
         slim, km, side = _place_facts(r.place)
         said = [c for c in g["claims"] if c.claimant is not None]
         first = said[0] if said else None
@@ -207,12 +263,13 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             sub_event_type=et.sub if et and g["kind"] == Kind.INCIDENT else "",
             date=date, date_end=tr.date_end, time_precision=tr.time_precision if date else None,
             time_expression=tr.expression, level=r.level, geo_precision=g["geo"],
-            confidence=round(g["conf"] * HEDGE_FACTOR, 3) if hedged else g["conf"], source=source, url=report.url,
+            confidence=round(conf * HEDGE_FACTOR, 3) if hedged else conf, source=source, url=report.url,
             border_km=km, border_side=side, fatalities=g["fatal"], sources=(source,),
             date_source=DateSource.SENTENCE if tr.expression else DateSource.REPORT if date else DateSource.NONE,
             claimed_by=first.claimant.name if first else "", claimant_side=first.claimant.side if first else UNKNOWN,
             claim=first.span if first else "", claimants=tuple(dict.fromkeys(c.claimant.name for c in said)),
             hedged=hedged, outcome=outcomes[0] if outcomes else "", contested=contested(g["claims"]),
+            inferred_from=g["how"] if g["kind"] == Kind.INCIDENT else "",
         ))
     return out
 

@@ -22,5 +22,19 @@ def detect_language(text: str) -> str:
     return "en"
 
 
+# One folding for every cue table and the text it is matched on: lower case, ё as е, and every
+# apostrophe as ' («прилётов» meets the cue «прилет», «б’ють» the form «б'ють»). One character
+# for one, so offsets into the folded text are offsets into the text.
+_CUE_FOLD = str.maketrans({"ё": "е", "’": "'", "ʼ": "'", "‘": "'", "`": "'"})
+
+
+def fold_cues(text: str) -> str:
+    """``text`` lower-cased and folded as cue tables are (ё→е, apostrophes as ')."""
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer ("İ"): keep offsets
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low.translate(_CUE_FOLD)
+
+
 _CYR_LEAD = bytes(range(0xD0, 0xD4))
 _ASCII_LETTERS = string.ascii_letters.encode()

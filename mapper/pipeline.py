@@ -41,7 +41,7 @@ def warm_up() -> None:
 
     border.border_distance(50.0, 36.0)
     claims.lexicon()
-    events._automaton()
+    events.automaton()
     timeline._trigger_automaton()
 
 

@@ -153,6 +153,11 @@ class Incident:
     hedged: bool = False
     outcome: str = ""
     contested: bool = False
+    # how an event no cue word of the place's own states was inferred: "frame" (words that say
+    # only that an attack happened: "came under fire"), "list" (an item of an attack's list:
+    # «Гирине (двічі)», a bullet under a lead line), "report" (a place of a report that tells an
+    # attack, nothing else explaining it); "" when stated
+    inferred_from: str = ""
 
     def __reduce__(self):
         # as a tuple of fields: faster than dataclass(slots=True)'s __getstate__/__setstate__

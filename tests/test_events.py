@@ -53,3 +53,41 @@ def test_the_higher_priority_cue_wins_wherever_it_stands():
     # a missile strike outranks the shelling named before it in the same sentence
     et = classify("After hours of shelling, a missile hit the depot")
     assert (et.type, et.cue) == ("missile_strike", "missile")
+
+
+def test_the_lemmas_word_forms_are_those_pymorphy3_makes():
+    """cue_forms.json is made by python -m mapper.build_cues: it holds every lemma of
+    events.toml, with the forms pymorphy3 makes of it today."""
+    import json
+    import tomllib
+    from importlib.resources import files
+
+    from mapper.build_cues import lemma_forms, lemmas_of
+
+    data = files("mapper") / "data"
+    lemmas = lemmas_of(tomllib.loads((data / "events.toml").read_text(encoding="utf-8")))
+    assert json.loads((data / "cue_forms.json").read_text(encoding="utf-8")) == lemma_forms(lemmas)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["event"][0].update(lemmas=["xx:word"]), "is not 'uk:word'"),
+    (lambda d: d["event"][0].update(lemmas=["uk:небувале"]), "has no word forms"),
+    (lambda d: d["event"][0].update(frames=[""]), "non-empty strings"),
+    (lambda d: d["inference"].update(counted=["(unclosed"]), "malformed"),
+    (lambda d: d["event"][0].update(attack="yes"), "attack true or false"),
+    (lambda d: d.pop("compound_prefixes"), "malformed"),
+])
+def test_a_malformed_cue_table_is_refused_with_its_reason(change, message):
+    import json
+    import tomllib
+    from importlib.resources import files
+
+    from mapper.errors import MapperError
+    from mapper.events import FORMS_FILE, load_table
+
+    data = files("mapper") / "data"
+    table = tomllib.loads((data / "events.toml").read_text(encoding="utf-8"))
+    forms = json.loads((data / FORMS_FILE).read_text(encoding="utf-8"))
+    change(table)
+    with pytest.raises(MapperError, match=message):
+        load_table(table, forms)
