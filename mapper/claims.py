@@ -30,6 +30,7 @@ SPAN_MAX = 60  # a longer span is shortened to its claimant and cue: "Vyacheslav
 CUE_REACH = 80  # characters between a claimant and its cue: further apart, the two are unrelated
 PARAGRAPH_REACH = 6  # sentences back a paragraph's claimant still reaches
 SUBJECT_AT = 40  # a claimant this near a sentence's start is its subject, however far its verb
+GENERIC_REACH = 40  # characters between a generic title and the named claimant it stands for
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class Claimant:
     name: str  # as outputs write it: "Belgorod governor"
     side: str  # one of SIDES
     scale: str  # ACLED's source_scale
+    generic: bool = False  # a title with no region ("губернатор", "ОВА"): a named one beside it is meant
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +188,9 @@ class ClaimsLexicon:
             for k, c in enumerate(data["claimant"]):
                 if c["side"] not in SIDES:
                     raise MapperError(f"claims.toml: {c['name']}: side {c['side']!r} is not one of {', '.join(SIDES)}")
-                self.claimants.append(Claimant(str(c["name"]), c["side"], str(c["scale"])))
+                if not isinstance(c.get("generic", False), bool):
+                    raise MapperError(f"claims.toml: {c['name']}: generic must be true or false")
+                self.claimants.append(Claimant(str(c["name"]), c["side"], str(c["scale"]), c.get("generic", False)))
                 phrases += [(p, f"who:{k}") for p in c["patterns"]]
             claims = data["claims"]
             phrases += [(p, "cue:pre" if p in claims["preposed"] else "cue:") for p in claims["cues"]]
@@ -200,6 +204,21 @@ class ClaimsLexicon:
 
     def claimant_at(self, h: Hit) -> Claimant:
         return self.claimants[int(h.group.partition(":")[2])]
+
+    def _named(self, who: list[Hit]) -> list[Hit]:
+        """The claimant hits with each generic title that stands beside a named claimant
+        ("губернатор Вячеслав Гладков", "Syniehubov, head of the OVA") taken as that claimant:
+        the name is meant, and the title may be the word nearer the verb."""
+        named = [m for m in who if not self.claimant_at(m).generic]
+        out = []
+        for m in who:
+            if self.claimant_at(m).generic:
+                n = next((n for n in named if -GENERIC_REACH <= n.start - m.end <= GENERIC_REACH
+                          or -GENERIC_REACH <= m.start - n.end <= GENERIC_REACH), None)
+                if n is not None:
+                    m = m._replace(group=n.group)
+            out.append(m)
+        return out
 
     def sentence(self, text: str, hits: dict[str, list[Hit]] | None = None) -> list[Claim]:
         """The claims a sentence makes by its own words, in the order they stand (usually one;
@@ -216,6 +235,8 @@ class ClaimsLexicon:
         outcome = told[0].group.partition(":")[2] if told else ""
         cues = hits.get("cue", [])
         who = hits.get("who", [])
+        if any(self.claimant_at(m).generic for m in who):
+            who = self._named(who)
         found: dict[int, tuple[int, Hit, Hit | None]] = {}  # cue start -> (gap, claimant, cue)
         for cue in cues:
             pre = cue.group == "cue:pre"
@@ -274,7 +295,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 class ReportClaims:
     """The claim behind each sentence of one report: its own, else its paragraph's (an earlier
-    sentence of the paragraph naming a claimant), else the bulletin author's. Worked out only
+    sentence of the paragraph naming a claimant), else the bulletin author's, else the one the
+    report's sentences attribute their words to most, wherever they stand. Worked out only
     for the sentences asked about (those with places), each once.
 
     The report's lexicon phrases are found in one pass; the sentences among them that name a
@@ -291,6 +313,7 @@ class ReportClaims:
         self._naming: list[int] = []  # the sentences with a claimant's name in them, in order
         self._breaks: list[int] | None = None
         self._inherited: dict[int, Claim] = {}
+        self._told: tuple[Claim, ...] | None = None  # the report's claim, once worked out
         first = text[sentences[0][0]:sentences[0][1]] if sentences else ""
         self._author = self._lex.author(report, first)
 
@@ -349,7 +372,25 @@ class ReportClaims:
             k -= 1
         if self._author is not None:
             return Claim(self._author.claimant, self._author.span, own.hedged, own.outcome)
+        told = self._report_claim()
+        if told is not None:
+            return Claim(told.claimant, told.span, own.hedged, own.outcome)
         return own
+
+    def _report_claim(self) -> Claim | None:
+        """The claim a retold bulletin makes as a whole: the claimant its sentences attribute
+        what they say to most often (the first of equals; a named one before a generic title),
+        wherever they stand ("Про це
+        повідомив голова ОВА" after the list, "…”, Starovoit wrote" at the end)."""
+        if self._told is None:
+            said: dict[str, list[Claim]] = {}
+            for si in self._naming:
+                for c in self._sentence(si):
+                    if c.claimant is not None:
+                        said.setdefault(c.claimant.name, []).append(c)
+            named = {k: v for k, v in said.items() if not v[0].claimant.generic} or said
+            self._told = (max(named.values(), key=len)[0],) if named else ()
+        return self._told[0] if self._told else None
 
 
 def contested(claims: list[Claim]) -> bool:

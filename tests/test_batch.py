@@ -130,8 +130,8 @@ def test_workers_send_features_and_the_records_stay_packed_until_asked_for(tmp_p
 
 def test_a_feeds_other_reports_of_the_same_days_break_a_tie_among_namesakes(tmp_path, runner):
     """"Shelling in Zolotarivka" alone is the Donetsk one (the likeliest); in a feed whose other
-    reports of those days are about Luhansk Oblast it is the Luhansk one, with --feed-context.
-    Single renders never use a feed's context."""
+    reports of those days are about Luhansk Oblast it is the Luhansk one: a batch uses the feed's
+    context unless told not to (--no-feed-context). Single renders never use a feed's context."""
     from mapper.cli import cli
 
     rows = [{"id": "a", "date": "2024-03-01", "text": "Shelling of Sievierodonetsk and Lysychansk today."},
@@ -139,13 +139,14 @@ def test_a_feeds_other_reports_of_the_same_days_break_a_tie_among_namesakes(tmp_
             {"id": "c", "date": "2024-03-02", "text": "Drones attacked Rubizhne and Kreminna."}]
     feed = tmp_path / "feed.jsonl"
     feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    runner.invoke(cli, ["-q", "batch", str(feed), "-o", str(tmp_path / "out"), "--feed-context"], catch_exceptions=False)
+    runner.invoke(cli, ["-q", "batch", str(feed), "-o", str(tmp_path / "out")], catch_exceptions=False)
     fc = json.loads((tmp_path / "out" / "incidents.geojson").read_text())
     (z,) = [f["properties"] for f in fc["features"] if f["properties"]["report_id"] == "b"]
     assert (z["place"], z["admin1"]) == ("Zolotarivka", "Luhansk Oblast")
     runner.invoke(cli, ["-q", "batch", str(feed), "-o", str(tmp_path / "again"), "--feed-context"], catch_exceptions=False)
     assert json.loads((tmp_path / "again" / "incidents.geojson").read_text()) == fc
-    runner.invoke(cli, ["-q", "batch", str(feed), "-o", str(tmp_path / "plain")], catch_exceptions=False)
+    runner.invoke(cli, ["-q", "batch", str(feed), "-o", str(tmp_path / "plain"), "--no-feed-context"],
+                  catch_exceptions=False)
     plain = json.loads((tmp_path / "plain" / "incidents.geojson").read_text())
     assert [f["properties"]["admin1"] for f in plain["features"] if f["properties"]["report_id"] == "b"] == ["Donetsk Oblast"]
     alone = tmp_path / "b.txt"

@@ -68,11 +68,13 @@ def test_two_claims_in_one_sentence_go_to_the_places_each_introduces(pipeline):
     assert got == {"Shebekino": "Astra", "Kozinka": "Pro-Ukrainian channels"}
 
 
-def test_a_paragraph_keeps_its_claimant_and_the_next_one_does_not(pipeline):
+def test_a_paragraph_keeps_its_claimant_and_the_next_one_takes_the_reports(pipeline):
     text = ("Gladkov said the situation in the region was difficult. Drones hit Glotovo overnight.\n\n"
-            "Shelling damaged houses in Kozinka.")
+            "Astra reported shelling in Shebekino. Shelling damaged houses in Kozinka.\n\n"
+            "Gladkov added that Tetkino was hit by a drone.\n\nA fire broke out in Grayvoron.")
     got = {i.place.name: i.claimed_by for i in pipeline.process(report(text)).incidents if i.kind == "incident"}
-    assert got == {"Glotovo": "Belgorod governor", "Kozinka": ""}
+    assert got == {"Glotovo": "Belgorod governor", "Shebekino": "Astra", "Kozinka": "Astra",
+                   "Tëtkino": "Belgorod governor", "Grayvoron": "Belgorod governor"}
 
 
 FILLER = "The weather was cold. "
@@ -81,8 +83,9 @@ FILLER = "The weather was cold. "
 @pytest.mark.parametrize("text, claimed_by", [
     # the claimant of the sentence before the one naming no claimant
     ("Astra reported that the night was loud. " + FILLER * 5 + "Drones hit Glotovo.", "Astra"),
-    # further back than PARAGRAPH_REACH sentences: nobody's
-    ("Astra reported that the night was loud. " + FILLER * 6 + "Drones hit Glotovo.", ""),
+    # further back than PARAGRAPH_REACH sentences: the report's
+    ("Gladkov said it was calm. Astra reported that the night was loud. " + FILLER * 6 + "Drones hit Glotovo.",
+     "Belgorod governor"),
     # a claimant named without a claim is passed over for the one before it
     ("Astra reported that the night was loud. Gladkov visited a school. Drones hit Glotovo.", "Astra"),
     # the nearest of two
@@ -104,6 +107,41 @@ def test_a_bulletins_author_attributes_the_whole_bulletin(pipeline, text, source
     res = pipeline.process(replace(report(text), source=source))
     incs = [i for i in res.incidents if i.kind == "incident"]
     assert incs and {i.claimed_by for i in incs} == {claimant}
+
+
+@pytest.mark.parametrize("text, claimant", [
+    # the attribution after the retold content
+    ("Обстріляли Есмань і Хотінь.\n\nПошкоджено лінію електропередач у Краснопіллі.\n\n"
+     "Про це повідомили в Сумській ОВА.", "Sumy Oblast Military Administration"),
+    # after a quote
+    ("«Ворог атакував Білопілля дронами. Пошкоджено склад у Есмані», — написав керівник Сумської ОВА.",
+     "Sumy Oblast Military Administration"),
+    # in the second sentence
+    ("Ночью обстреляли Шебекино. Об этом сообщил глава региона Вячеслав Гладков.\n\nВ Глотово повреждены дома.",
+     "Belgorod governor"),
+    # at the end, in English
+    ("Shelling hit Glotovo overnight.\n\nTwo houses were damaged in Tetkino.\n\nStarovoit wrote on Telegram.",
+     "Kursk governor"),
+    # a title standing for the named official beside it, however far the verb
+    ("Ночью обстреляли Шебекино, сообщил временно исполняющий обязанности губернатора Вячеслав Гладков.",
+     "Belgorod governor"),
+    # a title alone
+    ("Глотово обстреляли дроны. Об этом сообщил глава региона.", "Russian regional governor"),
+    ("Обстріляли Есмань. Про це написали у ОВА.", "Ukrainian regional military administration"),
+    # the claimant most sentences attribute their words to
+    ("Astra reported a drone over Glotovo. Gladkov said Shebekino was shelled. Gladkov said a house burned."
+     "\n\nTetkino was shelled too.", "Belgorod governor"),
+    # a named claimant before a title elsewhere in the report
+    ("Про це повідомили в ОВА. Синєгубов повідомив про обстріл.\n\nОбстріляли Вовчанськ.",
+     "Kharkiv Oblast Military Administration"),
+    ("The regional military administration reported on Facebook. Drones attacked Krasnopillia.\n\n"
+     "The Sumy Oblast Military Administration said Esman was shelled.\n\nBilopillia was shelled twice.",
+     "Sumy Oblast Military Administration"),
+])
+def test_a_retold_bulletin_is_its_authors_wherever_the_attribution_stands(pipeline, text, claimant):
+    incs = [i for i in pipeline.process(report(text)).incidents if i.kind == "incident"]
+    last = incs[-1]
+    assert incs and last.claimed_by == claimant
 
 
 def test_the_seeds_incidents_carry_at_least_three_claimants(seed_result):

@@ -30,7 +30,7 @@ from .options import EXIT_PARTIAL, echo, gazetteer_option, handle_errors, output
               help="local processes (-j), or a Dask distributed cluster (--scheduler).")
 @click.option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask).")
 @click.option("--no-cache", is_flag=True, help="Reprocess every report (ignore OUT/.cache).")
-@click.option("--feed-context", is_flag=True,
+@click.option("--feed-context/--no-feed-context", default=True, show_default=True,
               help="Tell close namesakes apart by the oblasts the feed's other reports of the same days name "
                    "(±3 days, within a worker's chunk of 64 reports; costs ~7% of throughput).")
 @gazetteer_option
