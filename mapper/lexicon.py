@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from gazetteer import fold_token
+from gazetteer.fold import is_cyrillic
 
 from .text import Tokens
 
@@ -96,6 +97,14 @@ class Lexicon:
         return None
 
 
+def _fold_head(head: str) -> str:
+    """A colloquial head («ська область») folded as the name keys are: its ending as the end of
+    a word («ська» -> «ска»: soft signs go), its noun as a word."""
+    ending, _, noun = head.partition(" ")
+    letter = "ж" if is_cyrillic(ending) else "b"
+    return fold_token(letter + ending)[1:] + " " + fold_token(noun)
+
+
 @dataclass(frozen=True)
 class Coordination:
     """``mapper/data/coordination.toml``: head nouns a list of adjectives can share, each form
@@ -107,6 +116,23 @@ class Coordination:
     community_nouns: tuple[str, ...]  # the folded singular forms of "hromada" heads
     community_forms: frozenset[str]  # their forms: a report using one speaks of hromadas
     links: frozenset[str]  # words after a head noun that a list follows ("communities of ...")
+    # colloquial region names («Харківщина»): the folded endings, the folded heads a stem is
+    # tried with («ска област»), and other spellings of a stem (і as е)
+    colloquial_suffixes: tuple[str, ...] = ()
+    colloquial_heads: tuple[str, ...] = ()
+    stem_spellings: tuple[tuple[str, str], ...] = ()
+
+    def colloquial_keys(self, key: str) -> list[str]:
+        """The name keys a folded word may stand for as a colloquial region name, in the order
+        to try them: «харківщині» -> «харківска област», «харківский район», ... (none if the
+        word has no such ending)."""
+        for suffix in self.colloquial_suffixes:
+            if key.endswith(suffix) and len(key) > len(suffix) + 1:
+                stem = key[:-len(suffix)]
+                stems = [stem] + [stem.replace(a, b) for a, b in self.stem_spellings if a in stem]
+                cyr = is_cyrillic(key)
+                return [s + head for head in self.colloquial_heads if is_cyrillic(head) == cyr for s in stems]
+        return []
 
     @classmethod
     def load(cls, data: dict | None = None) -> "Coordination":
@@ -125,7 +151,12 @@ class Coordination:
                 if h.get("community", False) is True:
                     community_nouns.update(dict.fromkeys(singular))
                     community_forms.update(f.lower() for f in h["forms"])
+            col = data["colloquial"]
+            suffixes = tuple(sorted({fold_token(x) for x in col["suffixes"]}, key=lambda x: (-len(x), x)))
+            col_heads = tuple(dict.fromkeys(_fold_head(h) for h in col["heads"]))
+            spellings = tuple((str(a), str(b)) for a, b in col["stem_spellings"])
             return cls(heads, frozenset(map(str.lower, data["conjunctions"])), frozenset(map(str.lower, data["modifiers"])),
-                       tuple(community_nouns), frozenset(community_forms), frozenset(data["links"]))
+                       tuple(community_nouns), frozenset(community_forms), frozenset(data["links"]),
+                       suffixes, col_heads, spellings)
         except (KeyError, TypeError, AttributeError) as e:
             raise ValueError(f"coordination.toml: bad shape ({e})") from None

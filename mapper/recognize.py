@@ -196,6 +196,18 @@ class Recognizer:
         chosen.sort()
         return chosen
 
+    def _colloquial(self, tk: Tokens, heads, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """``spans`` with every colloquial region name among the words ``heads`` as its region
+        («на Харківщині» is Kharkiv Oblast, «Краснопільщина» the Krasnopillia hromada), in place
+        of a same-named village or a part of a longer span."""
+        coord = self.coordination
+        for i in heads:
+            for key in coord.colloquial_keys(tk.key[i]):
+                if self.probe(key)[0]:
+                    spans = sorted([s for s in spans if s[1] < i or s[0] > i] + [(i, i, key)])
+                    break
+        return spans
+
     def _bare_adjectives(self, tk: Tokens, lo: int, hi: int, spans: list[tuple[int, int, str]],
                          covered: dict[int, tuple[int, int]]) -> list[tuple[int, int, str]]:
         """In a report about hromadas, a hromada's adjective standing alone is the hromada: the
@@ -437,10 +449,11 @@ class Recognizer:
                 and nxt not in matched and lower[nxt] not in lex.facility_words
                 and tk.spaced(j) and not in_title(i)):
             return Role.REJECTED, f"part of a longer proper name: {surface} {words[nxt]}"
-        if nxt is not None and lower[nxt] in lex.actor_nouns and tk.spaced(j):
+        located = lex.before("locative", tk, i, lo)
+        if nxt is not None and lower[nxt] in lex.actor_nouns and tk.spaced(j) \
+                and not (located and is_cyrillic(surface)):
             return Role.REJECTED, f"actor, not a location: {surface} {words[nxt]}"
         # actors: capitals and countries standing for their governments
-        located = lex.before("locative", tk, i, lo)
         if facts.symbolic and not located:
             capital = facts.capital
             if capital and tk.possessive[j]:
@@ -516,7 +529,7 @@ class Recognizer:
                 continue
             h0 = bisect_left(heads, lo)
             hs = heads[h0:bisect_left(heads, hi, h0)]  # where names can start in this sentence
-            spans = self._fuzzy(tk, hs, lo, hi, self._spans(tk, hs, lo, hi), fuzzy_keys)
+            spans = self._colloquial(tk, hs, self._fuzzy(tk, hs, lo, hi, self._spans(tk, hs, lo, hi), fuzzy_keys))
             c0 = bisect_left(head_nouns, lo + 1)
             sentence_heads = head_nouns[c0:bisect_left(head_nouns, hi, c0)]
             if sentence_heads or about_communities:

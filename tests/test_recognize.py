@@ -275,3 +275,39 @@ def test_a_lexicon_of_the_wrong_shape_is_refused_at_load(change, complaint):
     change(data)
     with pytest.raises(ValueError, match=re.escape(complaint)):
         Lexicon(data)
+
+
+@pytest.mark.parametrize("text, place, code", [
+    ("Ворог обстріляв Харківщину.", "Kharkiv Oblast", "ADM1"),  # a village Харківщина exists
+    ("На Харківщині пошкоджено лінію електропередач.", "Kharkiv Oblast", "ADM1"),
+    ("Обстріли Харківщини тривали всю ніч.", "Kharkiv Oblast", "ADM1"),
+    ("На Сумщині пошкоджено підстанцію.", "Sumy Oblast", "ADM1"),
+    ("Обстріл Чернігівщини з мінометів.", "Chernihiv Oblast", "ADM1"),
+    ("Дрони атакували Білгородщину.", "Belgorod Oblast", "ADM1"),  # a Ukrainian stem of a Russian oblast
+    ("Обстрелы Курщины не прекращаются.", "Kursk Oblast", "ADM1"),
+    ("На Брянщине сбили дрон.", "Bryansk Oblast", "ADM1"),
+    ("Обстріли Донеччини посилилися.", "Donetsk Oblast", "ADM1"),
+    ("Белгородчина под обстрелом.", "Belgorod Oblast", "ADM1"),
+    ("Shelling in Kharkivshchyna overnight.", "Kharkiv Oblast", "ADM1"),
+    ("На Краснопільщині лунали вибухи.", "Krasnopilska hromada", "ADM3"),  # a hromada's
+])
+def test_a_colloquial_region_name_is_the_region(pipeline, text, place, code):
+    (i,) = [i for i in pipeline.process(report(text)).incidents if i.kind == "incident"]
+    assert (i.place.name, i.place.feature_code) == (place, code)
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Брянский губернатор сообщил об атаке дронов на Климово.", "Брянский"),
+    ("Belgorod authorities reported shelling of Shebekino.", "Belgorod"),
+    ("Белгородский оперштаб сообщил об обстреле Шебекино.", "Белгородский"),
+    ("Сумська влада повідомила про обстріл Есмані.", "Сумська"),
+])
+def test_a_regions_adjective_before_an_official_is_an_actor(pipeline, text, actor):
+    res = pipeline.process(report(text))
+    assert actor not in {m.text for m in res.recognition.mentions if m.role == "place"}
+    assert [i for i in res.incidents if i.kind == "incident"]
+
+
+def test_a_place_named_before_officials_after_a_preposition_stays_a_place(pipeline):
+    res = pipeline.process(report("В Белгороде власти объявили тревогу после обстрела."))
+    assert [i.place.name for i in res.incidents if i.kind == "incident"] == ["Belgorod"]
