@@ -58,7 +58,8 @@ def write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings,
             incidents = merge_across_reports(incidents)
     if merge:
         counts = {"incident": sum(i.kind == "incident" for i in incidents),
-                  "mention": sum(i.kind == "mention" for i in incidents)}
+                  "mention": sum(i.kind == "mention" for i in incidents),
+                  "undated": sum(i.kind == "incident" and i.date is None for i in incidents)}
     else:
         written.append(result.write_geojson(out_dir / "incidents.geojson"))
         counts = result.counts()
@@ -74,6 +75,7 @@ def write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings,
         "inputs": n_inputs, "reports": n_reports,
         "incidents": counts.get("incident", 0),
         "mentions": counts.get("mention", 0),
+        "undated_incidents": counts.get("undated", 0),  # date: null (no report date, none stated)
         "failures": len(errors), "warnings": len(warnings), "cached_reports": result.cached,
         "skipped": sum(f.skipped for f in result.files),  # Telegram service and media-only messages
         "seconds": round(time.perf_counter() - t0, 3),

@@ -99,7 +99,8 @@ def _report(*, id: str, text: str, date: dt.date | None, path: str, warnings: li
         # a date in the body is no report date: it is page furniture ("07.01.2026"), background
         # ("since 24 February 2022") or a byline as often as not; an event tied to one still
         # takes it (mapper.timeline)
-        warnings.append(f"{path or id}: no date given (metadata, header or --date); undated incidents "
+        where = f"{path} (report {id})" if path and id != Path(path).stem else path or id
+        warnings.append(f"{where}: no date given (metadata, header or --date); undated incidents "
                         "take the dates their own sentences state, else null")
     return Report(id=id, text=text, date=date, title=title, source=source, url=url,
                   path=path, warnings=tuple(warnings))

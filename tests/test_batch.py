@@ -166,3 +166,23 @@ def test_far_apart_reports_are_no_context(tmp_path, runner):
     fc = json.loads((tmp_path / "out" / "incidents.geojson").read_text())
     (z,) = [f["properties"] for f in fc["features"] if f["properties"]["report_id"] == "b"]
     assert z["admin1"] == "Donetsk Oblast"
+
+
+def test_undated_reports_give_null_dates_warnings_naming_their_rows_and_a_count(tmp_path, runner):
+    from mapper.cli import cli
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "first", "text": "Shelling of Glotovo."},
+        {"id": "second", "date": "2024-01-02", "text": "Shelling of Tetkino."},
+        {"id": "third", "text": "Drones hit Kozinka."}]) + "\n")
+    out = tmp_path / "out"
+    r = runner.invoke(cli, ["batch", str(feed), "-o", str(out), "--no-map"], catch_exceptions=False)
+    assert r.exit_code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["undated_incidents"] == 2
+    named = [w for w in summary["warning_list"] if "no date given" in w]
+    assert len(named) == 2 and "(report first)" in named[0] and "(report third)" in named[1]
+    dates = {f["properties"]["report_id"]: f["properties"]["date"]
+             for f in json.loads((out / "incidents.geojson").read_text())["features"]}
+    assert dates == {"first": None, "second": "2024-01-02", "third": None}

@@ -57,7 +57,7 @@ class Chunk:
     status: list[tuple[int, bool, str | None]]  # (incidents, from the cache, error) per report
     features: bytes  # the selected features, comma-separated (b"" if none)
     bbox: tuple[float, float, float, float] | None  # of the selected features
-    counts: dict[str, int]  # incidents and mentions inside --since/--until, by kind
+    counts: dict[str, int]  # incidents and mentions inside --since/--until, by kind; "undated" incidents
     blob: bytes | None = None
     unpacked: list[Incident] | None = None
     warnings: list[str] = field(default_factory=list)  # cache entries that were recomputed
@@ -71,9 +71,10 @@ class Chunk:
 
         incidents = [i for incs, _, _ in results for i in incs]
         dated = [i for i in incidents if sel.dated(i.date)]
-        counts = {"incident": 0, "mention": 0}
+        counts = {"incident": 0, "mention": 0, "undated": 0}
         for i in dated:
             counts[i.kind] = counts.get(i.kind, 0) + 1
+            counts["undated"] += i.date is None and i.kind == "incident"
         shown = [feature(i, digits=sel.digits) for i in dated if sel.mentions or i.kind == "incident"]
         features = orjson.dumps(shown)[1:-1]  # one call for the chunk: per feature was slower
         box = bbox(shown)
@@ -106,7 +107,8 @@ class BatchResult:
         return [i for c in self.chunks for i in c.incidents()]
 
     def counts(self) -> dict[str, int]:
-        """Incidents and mentions inside the selection's --since/--until, by kind."""
+        """Incidents and mentions inside the selection's --since/--until, by kind, and how
+        many of those incidents are undated ("undated")."""
         out: dict[str, int] = {}
         for c in self.chunks:
             for kind, n in c.counts.items():
