@@ -159,6 +159,11 @@ class Incident:
     # attack, nothing else explaining it); "" when stated
     inferred_from: str = ""
 
+    @property
+    def __geo_interface__(self) -> dict:
+        """The place's point as a GeoJSON geometry (``shapely.geometry.shape(incident)``)."""
+        return {"type": "Point", "coordinates": (self.place.lon, self.place.lat)}
+
     def __reduce__(self):
         # as a tuple of fields: faster than dataclass(slots=True)'s __getstate__/__setstate__
         # for the incidents a batch's workers send to its parent
