@@ -18,6 +18,10 @@ from .model import Candidate, Place
 from .store import BORDER_REGION, Gazetteer, Scope
 
 
+# English adjectives of nationality end so ("Russian", "Chinese", "Polish"); Slavic place names do not
+_NATIONALITY_ENDINGS = ("ian", "ese", "ish")
+
+
 def _address(p: Place) -> str:
     parts = [p.name]
     for a in (p.admin2_name, p.admin1_name):
@@ -55,8 +59,17 @@ class LocalGeocoder:
         return found
 
     def _candidates(self, name: str) -> list[Candidate]:
+        """Exact and folded matches; else misspellings, guessed at only in scope and never for a
+        common word or an adjective of nationality ("Forces", "Kremlin", "Russian"). A common
+        word matches exactly or not at all, and a place of that very name ("Police", Poland) before
+        one it is an alternate spelling of (Polytsi)."""
         g = self.gazetteer
         cands = g.lookup(name, limit=200, fuzzy=False)
+        common = g.is_common_word(name) or name.strip().lower().endswith(_NATIONALITY_ENDINGS)
+        if common:
+            exact = [c for c in cands if c.match == "exact"]
+            own = [c for c in exact if c.place.name.casefold() == name.strip().casefold()]
+            return own or exact
         if not cands and self.fuzzy_scope is not None:
             cands = [c for c in g.lookup(name, limit=50, fuzzy_scope=self.fuzzy_scope)
                      if self._in_scope(c.place) or c.place.feature_code in ("PCLI", "PPLC") or c.place.population >= 1_000_000]

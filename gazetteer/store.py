@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import GazetteerError
-from .fold import fold_name
+from .fold import fold_name, tokens
 from .model import Candidate, NameHit, Place
 
 SCHEMA_VERSION = "4"
@@ -93,6 +93,8 @@ class Gazetteer:
         self._has_region_keys = bool(self._con.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'region_keys'").fetchone())
         self.common_keys = frozenset(self.meta.pop("common_keys", "").split("\n")) - {""}
+        self._has_common_words = bool(self._con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'common_words'").fetchone())
 
     @classmethod
     def default(cls) -> "Gazetteer":
@@ -226,6 +228,16 @@ class Gazetteer:
                 self._con.execute(f"INSERT INTO temp.{table} SELECT id FROM places WHERE {where}", args)
                 self._scopes[scope] = table
         return table
+
+    def is_common_word(self, text: str) -> bool:
+        """Is ``text`` one frequent word of English, Russian or Ukrainian ("Forces", "Kremlin",
+        «війська»), as the build recorded them (files built before it did know none)?"""
+        from .fold import fold_token
+
+        words = tokens(text)
+        if len(words) != 1 or not self._has_common_words:
+            return False
+        return self._con.execute("SELECT 1 FROM common_words WHERE key = ?", (fold_token(words[0]),)).fetchone() is not None
 
     def similar_keys(self, key: str, limit: int, cutoff: float, scope: Scope | None = None) -> list[tuple[str, float]]:
         """The keys most like ``key`` (rapidfuzz's ratio, at least ``cutoff``), best first, ties

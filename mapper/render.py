@@ -326,7 +326,9 @@ def _page(incidents: list[Incident], *, title: str, cdn: bool, as_of: str | None
         first.setdefault(i.place.geonameid, i.place)
     busiest = [first[g] for g, _ in per_place.most_common(MAX_LABELS)]
     n_inc = sum(1 for i in incidents if i.kind == "incident")
-    as_of = as_of or max((i.date_end or i.date for i in incidents if i.date), default=dt.date.today()).isoformat()
+    # the latest incident's date, never the clock: the same incidents give the same page
+    latest = max((i.date_end or i.date for i in incidents if i.date), default=None)
+    as_of = as_of or (latest.isoformat() if latest else "")
     assets = ["leaflet.css", "leaflet.js", "leaflet-heat.js"]
     if cluster:
         assets[1:1] = ["MarkerCluster.css"]
@@ -344,7 +346,8 @@ def _page(incidents: list[Incident], *, title: str, cdn: bool, as_of: str | None
         away = (f'<div id="im-outliers">{len(outside)} outside the border region, not in the first view: '
                 f"{_esc(named)}{_esc(more)}</div>")
     yield (f'<header id="im-head"><div id="im-title"><div class="im-h">{_esc(title)}</div>'
-           f'<div class="im-asof">{n_inc} incident{"s" if n_inc != 1 else ""} · data as of {_esc(as_of)}</div>'
+           f'<div class="im-asof">{n_inc} incident{"s" if n_inc != 1 else ""}'
+           + (f' · data as of {_esc(as_of)}' if as_of else " · undated") + '</div>'
            f'{away}<div id="im-notice"></div></div>'
            '<div class="im-search"><input id="im-search-input" class="im-search-input" type="search" '
            'placeholder="Find a place…" aria-label="Find a place"><div id="im-search-list" class="im-search-list">'

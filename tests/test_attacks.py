@@ -152,3 +152,29 @@ def test_inferred_from_is_in_every_output(pipeline):
     assert "inferred from the report" in export.notes(glotovo)
     csv = export.csv_text(res.incidents)
     assert csv.splitlines()[0].endswith(",inferred_from")
+
+
+# -- cause 5: each language's spelling of the other side's places ---------------------------------
+
+@pytest.mark.parametrize("text, place", [
+    ("ЗСУ вдарили по Шебекіному вночі.", "Shebekino"),
+    ("У Шебекіне пошкоджено будинки.", "Shebekino"),
+    ("У Рильську пролунали вибухи.", "Ryl’sk"),
+    ("Дрони атакували Рильськ.", "Ryl’sk"),
+    ("Обстріляли Нову Таволжанку.", "Novaya Tavolzhanka"),
+    ("Вибухи в Глушковому.", "Glushkovo"),
+])
+def test_a_ukrainian_report_finds_russian_villages_in_ukrainian_spelling(pipeline, text, place):
+    assert place in by_place(incidents(pipeline, text))
+
+
+@pytest.mark.parametrize("text, hromada", [
+    ("Обстрелу подверглись населённые пункты Юнаковской общины.", "Yunakivska hromada"),
+    ("В Краснопольской общине повреждена линия электропередачи.", "Krasnopilska hromada"),
+    ("Обстрелы Белопольской общины продолжаются.", "Bilopilska hromada"),
+    ("Удары по территории Эсманской общины.", "Esmanska hromada"),
+    ("Обстрелы Хотинской общины.", "Khotinska hromada"),
+])
+def test_a_russian_report_finds_ukrainian_hromadas_in_russian_spelling(pipeline, text, hromada):
+    found = by_place(incidents(pipeline, text))
+    assert hromada in found and found[hromada].place.admin1_name == "Sumy Oblast"

@@ -229,3 +229,14 @@ def test_telegram_service_and_media_only_messages_are_skipped_and_counted(runner
     assert r.exit_code == 0
     summary = json.loads(r.output.strip().splitlines()[-1])
     assert (summary["reports"], summary["failures"], summary["skipped"]) == (1, 0, 2)
+
+
+def test_the_map_of_an_undated_report_says_no_date_of_the_clock(runner, tmp_path):
+    import datetime as dt
+
+    f = tmp_path / "undated.txt"
+    f.write_text("Shelling of Glotovo.")
+    r = runner.invoke(cli, ["-q", "render", str(f), "-o", str(tmp_path / "out")], catch_exceptions=False)
+    assert r.exit_code == 0
+    page = (tmp_path / "out" / "undated.html").read_text()
+    assert dt.date.today().isoformat() not in page and "undated" in page

@@ -432,11 +432,21 @@ def test_the_geocoder_honours_country_codes(gaz):
     assert geo.geocode("Glotovo", country_codes="ua") is None
 
 
-@pytest.mark.parametrize("query", [None, "", " , ", "xyzzyq", "qwrtzpl", "!!!"])
+@pytest.mark.parametrize("query", [None, "", " , ", "xyzzyq", "qwrtzpl", "!!!",
+                                   # common words and adjectives of nationality are never misspelt places
+                                   "Russian", "Ukrainian", "Forces", "Kremlin", "Military", "Soldiers"])
 def test_the_geocoder_gives_none_for_what_is_no_name(gaz, query):
     from gazetteer import LocalGeocoder
 
     assert LocalGeocoder(gaz).geocode(query) is None
+
+
+@pytest.mark.parametrize("query, name", [("Police", "Police"), ("Kharkov", "Kharkiv"), ("Moscow", "Moscow"),
+                                         ("Glotova", "Glotovo")])
+def test_a_common_word_that_is_a_name_finds_the_place_of_that_name(gaz, query, name):
+    from gazetteer import LocalGeocoder
+
+    assert LocalGeocoder(gaz).geocode(query).raw["name"] == name
 
 
 def test_the_geocoder_guesses_misspellings_only_near_home(gaz):
@@ -468,3 +478,45 @@ def test_a_rebuild_that_loses_border_settlements_is_refused(tmp_path):
 def test_a_place_knows_the_region_and_district_it_is_in_or_is(gaz, query, region, district):
     p = gaz.lookup(query)[0].place
     assert (p.region_name, p.district_name) == (region, district)
+
+
+@pytest.mark.parametrize("russian, ukrainian", [
+    ("Шебекино", "Шебекіне"), ("Рыльск", "Рильськ"), ("Алексеевка", "Олексіївка"), ("Глушково", "Глушкове"),
+    ("Новая Таволжанка", "Нова Таволжанка"), ("Журавлёвка", "Журавлівка"), ("Николаевка", "Миколаївка"),
+    ("Красная Яруга", "Красна Яруга"), ("Грайворонский район", "Грайворонський район"), ("Курск", "Курськ"),
+])
+def test_a_russian_name_has_its_ukrainian_spelling(russian, ukrainian):
+    from gazetteer.build.spellings import ukrainian_spelling
+
+    assert ukrainian_spelling(russian) == ukrainian
+
+
+def test_a_name_the_rules_do_not_change_or_already_ukrainian_has_no_second_spelling():
+    from gazetteer.build.spellings import ukrainian_spelling
+
+    assert ukrainian_spelling("Суджа") is None and ukrainian_spelling("Вовчанськ") is None
+    assert ukrainian_spelling("Kozinka") is None
+
+
+@pytest.mark.parametrize("ukrainian, russian", [
+    ("Юнаківська", "Юнаковская"), ("Білопільська", "Белопольская"), ("Краснопільська", "Краснопольская"),
+    ("Хотінська", "Хотинская"), ("Есманська", "Эсманская"), ("Ворожбянська", "Ворожбянская"),
+    ("Середино-Будська", "Середино-Будская"), ("Миропільська", "Миропольская"),
+])
+def test_a_hromadas_adjective_has_the_russian_spellings_reports_use(ukrainian, russian):
+    from gazetteer.build.spellings import russian_adjectives
+
+    got = russian_adjectives(ukrainian)
+    assert russian in got and len(got) <= 6
+
+
+def test_a_generated_spelling_never_takes_another_places_name():
+    from gazetteer.build.rows import PlaceRow
+    from gazetteer.build.spellings import add_cross_spellings
+
+    a = PlaceRow(geonameid=1, name="Shebekino", lat=50.4, lon=36.9, country_code="RU", admin1_code="09", names=["Шебекино"])
+    b = PlaceRow(geonameid=2, name="Rylsk", lat=51.6, lon=34.7, country_code="RU", admin1_code="41", names=["Рыльск"])
+    c = PlaceRow(geonameid=3, name="Rylsk (UA)", lat=50.0, lon=36.0, country_code="UA", admin1_code="07", names=["Рильськ"])
+    far = PlaceRow(geonameid=4, name="Tomino", lat=55.0, lon=61.0, country_code="RU", admin1_code="13", names=["Томино"])
+    assert add_cross_spellings([a, b, c, far], ru_admin1=frozenset({"09", "41"})) == 1
+    assert a.names == ["Шебекино", "Шебекіне"] and b.names == ["Рыльск"] and far.names == ["Томино"]

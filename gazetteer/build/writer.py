@@ -16,6 +16,9 @@ from ..fold import fold_name, is_cyrillic, latin_variants, tokens
 from ..store import BORDER_REGION, SCHEMA_VERSION, Gazetteer, scope_condition
 
 _COMMON_ZIPF = {"en": 4.0, "ru": 3.8, "uk": 3.8}
+# the words a geocoder query is not guessed at as a misspelling of a place ("Forces",
+# "Kremlin", "Russian"): a longer English list, since English words meet Latin place names
+_WORD_ZIPF = {"en": 3.0, "ru": 3.8, "uk": 3.8}
 _BIG_CITY = 1_000_000
 # A romanisation in the other country's system is weaker evidence: "Pytomnyk" (Ukrainian
 # system) names the Ukrainian village before the Russian "Pitomnik", though both come from the
@@ -37,6 +40,8 @@ CREATE VIRTUAL TABLE places_rtree USING rtree(id, minlat, maxlat, minlon, maxlon
 -- the name keys of the places in the border region and of the well-known places anywhere: what
 -- a misspelling is looked for among (store.BORDER_REGION, store.scope_condition)
 CREATE TABLE region_keys(key TEXT PRIMARY KEY) WITHOUT ROWID;
+-- the keys of frequent words of English, Russian and Ukrainian: no misspelling of a place
+CREATE TABLE common_words(key TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 _INDEXES = """
 CREATE INDEX names_key ON names(key);
@@ -44,7 +49,7 @@ CREATE INDEX places_admin ON places(cc, a1, a2, fcode);
 """
 
 
-def wordfreq_common_keys() -> set[str] | None:
+def wordfreq_common_keys(zipf: dict[str, float] = _COMMON_ZIPF) -> set[str] | None:
     """Keys of frequent English, Russian and Ukrainian words ("In", "But", "Mir", "March"),
     from wordfreq (a build-time helper); None when wordfreq is not installed."""
     try:
@@ -54,7 +59,7 @@ def wordfreq_common_keys() -> set[str] | None:
     from ..fold import fold_token
 
     keys = set()
-    for lang, z in _COMMON_ZIPF.items():
+    for lang, z in zipf.items():
         for w in iter_wordlist(lang):
             if zipf_frequency(w, lang) < z:
                 break
@@ -160,6 +165,8 @@ def write_store(path: Path, places: Iterable, *, sources: list[str], common_keys
         meta = {"schema": SCHEMA_VERSION, "sources": "\n".join(sources), "places": str(len(place_rows)),
                 "common_keys": "\n".join(sorted(common_keys & used))}
         con.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+        words = wordfreq_common_keys(_WORD_ZIPF) or set()
+        con.executemany("INSERT INTO common_words VALUES (?)", sorted((k,) for k in words if k))
         con.commit()
         con.execute("VACUUM")
         con.close()
