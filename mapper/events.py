@@ -2,7 +2,7 @@
 
 The cue table is ``mapper/data/events.toml`` (English, Russian, Ukrainian), one place to extend.
 A sentence with no cue gives no event of its own: :mod:`mapper.incidents` says when its places
-take a list's or the report's event (``counted``, ``origin_of_fire``, ``destination``).
+take a list's or the report's event (``counted``, ``marks``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from .errors import MapperError
 from .language import fold_cues
@@ -237,32 +237,68 @@ def _with_cue(et: EventType, cue: str, inferred: str) -> EventType:
     return EventType(et.type, et.label, et.sub, et.acled, et.priority, cue, et.acled_sub, inferred, et.attack)
 
 
-def _preceded_by(low: str, at: int, phrases: tuple[str, ...], reach: int = 40) -> bool:
-    """Does one of ``phrases`` end just before offset ``at`` of the folded sentence ``low``
-    (a few words apart at most: «з боку російського Бєлгорода»)?"""
-    window = low[max(0, at - reach):at]
-    for p in phrases:
-        k = window.rfind(p)
-        if k >= 0 and (k == 0 or not window[k - 1].isalnum()) and len(window[k + len(p):].split()) <= 2:
-            return True
-    return False
+class Marks(NamedTuple):
+    """What a sentence's words say of the places in it (:func:`marks`): where phrases before a
+    place fire came from («з боку») or people were taken ("taken to hospital in") end, and
+    whether it speaks of who says so ("officials", «повідомили»)."""
+
+    origin: tuple[int, ...]
+    destination: tuple[int, ...]
+    speakers: bool
+
+    def _just_before(self, ends: tuple[int, ...], low: str, at: int, reach: int) -> bool:
+        return any(at - reach <= e <= at and len(low[e:at].split()) <= 2 for e in ends)
+
+    def origin_of_fire(self, low: str, at: int) -> bool:
+        """Is the place at offset ``at`` of the folded sentence ``low`` where fire came from?"""
+        return bool(self.origin) and self._just_before(self.origin, low, at, 40)
+
+    def destination_of(self, low: str, at: int) -> bool:
+        """Is the place at ``at`` where people were taken ("evacuated to", «доставили до лікарні в»)?"""
+        return bool(self.destination) and self._just_before(self.destination, low, at, 60)
 
 
-def origin_of_fire(low: str, at: int) -> bool:
-    """Is the place at offset ``at`` where fire came from («з боку», "from the direction of")?"""
-    return _preceded_by(low, at, cue_table().origin)
+_NO_MARKS = Marks((), (), False)
 
 
-def destination(low: str, at: int) -> bool:
-    """Is the place at ``at`` where people were taken ("evacuated to", «доставлений до лікарні в»)?"""
-    return _preceded_by(low, at, cue_table().destination, reach=60)
+@lru_cache(maxsize=1)
+def _marks_automaton():
+    """The inference phrases of events.toml in one automaton (one pass a sentence, in C)."""
+    import ahocorasick
+
+    t = cue_table()
+    auto = ahocorasick.Automaton()
+    for kind, phrases in (("origin", t.origin), ("destination", t.destination), ("speakers", t.speakers)):
+        for p in phrases:
+            got = auto.get(p, ())
+            auto.add_word(p, (len(p), got[1] | {kind} if got else {kind}))
+    auto.make_automaton()
+    return auto
 
 
-def about_speakers(low: str) -> bool:
-    """Does the folded sentence speak of who says so, or where they sit ("Officials in Belgorod
-    spoke", «у Сумській ОВА повідомили»)? Its places are then no place of an attack it does
-    not state."""
-    return any(w in low for w in cue_table().speakers)
+def warm_up() -> None:
+    """Build the cue and inference automata (a batch does so before it forks its workers)."""
+    automaton()
+    _marks_automaton()
+
+
+def marks(low: str) -> Marks:
+    """The :class:`Marks` of a folded sentence (:func:`mapper.language.fold_cues`): phrases
+    start at a word's start; «з боку» and "from the direction of" end where the place may follow."""
+    origin, dest, speakers = [], [], False
+    for end, (n, kinds) in _marks_automaton().iter(low):
+        start = end - n + 1
+        if "speakers" in kinds:
+            speakers = True
+        if start and low[start - 1].isalnum():
+            continue
+        if "origin" in kinds:
+            origin.append(end + 1)
+        if "destination" in kinds:
+            dest.append(end + 1)
+    if not (origin or dest or speakers):
+        return _NO_MARKS
+    return Marks(tuple(origin), tuple(dest), speakers)
 
 
 def counted(text: str, at: int) -> bool:

@@ -17,7 +17,7 @@ from gazetteer import Place
 
 from .border import border_distance
 from .claims import HEDGE_FACTOR, UNKNOWN, ReportClaims, contested
-from .events import EventType, about_speakers, classify, counted, destination, event_type, fatalities, origin_of_fire
+from .events import EventType, classify, counted, event_type, fatalities, marks
 from .language import fold_cues
 from .memo import Memo
 from .records import (
@@ -204,15 +204,16 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
                 named = [(q.start - s0, q.end - s0) for q in places_in.get(m.sentence, ())]
                 found = [(at, t) for at, t in found
                          if not any(a < at + len(t.expression) and at < b for a, b in named)]
+            raw_low = fold_cues(rec.text[s0:s1])
             per_sentence[m.sentence] = (sentence, *_event_of(rec, m.sentence, sentence, events), found,
-                                        fatalities(sentence), fold_cues(rec.text[s0:s1]))
-        sentence, et, how, found, fatal, low = per_sentence[m.sentence]
+                                        fatalities(sentence), raw_low, marks(raw_low))
+        sentence, et, how, found, fatal, raw_low, mk = per_sentence[m.sentence]
         claim = claims(m.sentence, m.start - s0)
         tr = nearest(found, report.date, m.start - s0)
-        # where fire came from («з боку Бєлгорода»), or the wounded were taken, saw no attack
-        aside = origin_of_fire(low, m.start - s0) or destination(low, m.start - s0)
+        # where fire came from («з боку Бєлгорода»), or the wounded were taken, saw no attack;
         # nor, if its sentence states no event, where those who say so sit ("Officials in Belgorod")
-        aside = aside or (et is None and about_speakers(low))
+        aside = mk.origin_of_fire(raw_low, m.start - s0) or mk.destination_of(raw_low, m.start - s0) \
+            or (et is None and mk.speakers)
         kind = Kind.INCIDENT if et is not None and r.level != Level.COUNTRY and not aside else Kind.MENTION
         if m.headline and body_has_incident:
             kind, aside = Kind.MENTION, True  # "Belgorod Incursion Appears to be Over": the body tells where

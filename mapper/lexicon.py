@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from importlib.resources import files
 
 from gazetteer import fold_token
@@ -125,14 +126,23 @@ class Coordination:
     def colloquial_keys(self, key: str) -> list[str]:
         """The name keys a folded word may stand for as a colloquial region name, in the order
         to try them: «харківщині» -> «харківска област», «харківский район», ... (none if the
-        word has no such ending)."""
-        for suffix in self.colloquial_suffixes:
-            if key.endswith(suffix) and len(key) > len(suffix) + 1:
-                stem = key[:-len(suffix)]
+        word has no such ending). A few set probes of the word's last letters: most words of a
+        report are tried, and few end so."""
+        for n in self._suffix_lengths:
+            if len(key) > n + 1 and key[-n:] in self._suffix_set:
+                stem = key[:-n]
                 stems = [stem] + [stem.replace(a, b) for a, b in self.stem_spellings if a in stem]
                 cyr = is_cyrillic(key)
                 return [s + head for head in self.colloquial_heads if is_cyrillic(head) == cyr for s in stems]
         return []
+
+    @cached_property
+    def _suffix_set(self) -> frozenset[str]:
+        return frozenset(self.colloquial_suffixes)
+
+    @cached_property
+    def _suffix_lengths(self) -> tuple[int, ...]:
+        return tuple(sorted({len(x) for x in self.colloquial_suffixes}, reverse=True))
 
     @classmethod
     def load(cls, data: dict | None = None) -> "Coordination":

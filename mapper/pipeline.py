@@ -41,7 +41,7 @@ def warm_up() -> None:
 
     border.border_distance(50.0, 36.0)
     claims.lexicon()
-    events.automaton()
+    events.warm_up()
     timeline._trigger_automaton()
 
 
