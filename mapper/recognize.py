@@ -82,6 +82,19 @@ class TitleCase:
         return sum(1 for k in range(a, b + 1) if tk.caps[k] and k not in names and len(tk.words[k]) >= 3) >= 3
 
 
+# after a line's first place: ", Ukraine (AP) —", " (Reuters) -", or in capitals " —"
+_DATELINE_AFTER = re.compile(r"(?:\s*,\s*[^\W\d_][\w .]{0,30})?\s*(?:\([^\W\d_][\w .&/-]{0,30}\)\s*[—–-]|[—–-]\s)")
+
+
+def _dateline(tk: Tokens, i: int, j: int) -> bool:
+    """Are words i..j a dateline ("KYIV (Reuters) —", "KHARKIV, Ukraine (AP) —"): a place
+    opening a line, then an agency in brackets and a dash (or, in capitals, a dash alone)?"""
+    if i and "\n" not in tk.gaps[i]:
+        return False
+    m = _DATELINE_AFTER.match(tk.text, tk.end[j], tk.end[j] + 60)
+    return m is not None and ("(" in m.group(0) or tk.words[i].isupper())
+
+
 def _people_everywhere(mentions: list[Mention]) -> list[Mention]:
     """A name the report shows to be a person's (after a title, a given name, an official's
     surname) is that person wherever else the report uses it: "Governor Chaus said ... Chaus
@@ -404,6 +417,11 @@ class Recognizer:
         name = self._org_at(tk, lo, hi, i, j)
         if name:
             return Role.REJECTED, f"organisation or media name: {name}"
+        if i == lo and _dateline(tk, i, j):
+            return Role.REJECTED, f"a dateline, where the report was written: {surface}"
+        venue = lex.before("venue_before", tk, i, lo)
+        if venue:
+            return Role.REJECTED, f"a venue ({venue}), not where anything happened"
         if i == j and lower[i] in lex.officials:
             return Role.REJECTED, f"an official's surname: {surface}"
         if i == j and lower[i] in lex.not_places:

@@ -311,3 +311,21 @@ def test_a_regions_adjective_before_an_official_is_an_actor(pipeline, text, acto
 def test_a_place_named_before_officials_after_a_preposition_stays_a_place(pipeline):
     res = pipeline.process(report("В Белгороде власти объявили тревогу после обстрела."))
     assert [i.place.name for i in res.incidents if i.kind == "incident"] == ["Belgorod"]
+
+
+@pytest.mark.parametrize("text, place, aside", [
+    ("KHARKIV, Ukraine (AP) — Russian shelling hit Vovchansk on Monday.", "Vovchansk", "Kharkiv"),
+    ("KYIV (Reuters) - Russian drones struck Kupiansk overnight.", "Kupiansk", "Kyiv"),
+    ("SUMY — Russian drones hit Bilopillia overnight.", "Bilopillia", "Sumy"),
+    ("Talks in Istanbul ended as shelling of Kupiansk continued.", "Kupiansk", "Istanbul"),
+    ("Переговоры в Стамбуле закончились, обстрел Волчанска продолжился.", "Vovchansk", "Istanbul"),
+    ("Після зустрічі у Женеві ворог обстріляв Куп'янськ.", "Kupyansk", "Geneva"),
+])
+def test_a_dateline_or_a_venue_is_no_incident_place(pipeline, text, place, aside):
+    names = {i.place.name for i in pipeline.process(report(text)).incidents if i.kind == "incident"}
+    assert place in names and aside not in names
+
+
+def test_a_place_opening_a_sentence_of_its_own_is_still_a_place(pipeline):
+    names = {i.place.name for i in pipeline.process(report("Kharkiv was shelled — two people were hurt.")).incidents}
+    assert names == {"Kharkiv"}
