@@ -47,6 +47,9 @@ class TitleCase:
     def __init__(self, tk: Tokens, lo: int, hi: int, small_words: frozenset[str] | set[str]) -> None:
         self.tk, self.lo, self.hi, self.all_title = tk, lo, hi, None
         self.small = small_words  # the lexicon's title_small_words ("to", "of")
+        self._runs: dict[int, tuple[int, int]] = {}  # word -> the bounds of its run, once per run
+        self._caps_in: dict[tuple[int, int], tuple[int, int]] = {}  # a run -> (its capitals, the first)
+        self._headline: dict[tuple[int, int], bool] = {}  # a run -> is it a headline's
 
     def _runnable(self, k: int) -> bool:
         return self.tk.caps[k] or self.tk.lower[k] in self.small
@@ -61,16 +64,26 @@ class TitleCase:
         if not self._runnable(i):
             return False
         a, b = self._bounds(i)
-        caps = tk.caps
-        return sum(caps[a:b + 1]) >= 4 and i >= caps.index(True, a, b + 1)
+        got = self._caps_in.get((a, b))
+        if got is None:
+            caps = tk.caps
+            got = self._caps_in[(a, b)] = (sum(caps[a:b + 1]), caps.index(True, a, b + 1) if True in caps[a:b + 1] else b + 1)
+        return got[0] >= 4 and i >= got[1]
 
     def _bounds(self, i: int) -> tuple[int, int]:
+        """The run of word i, walked once: every word of it is given its bounds, so a line of
+        thousands of names is walked once, not once a name."""
+        got = self._runs.get(i)
+        if got is not None:
+            return got
         tk, lo, hi = self.tk, self.lo, self.hi
         gaps, a, b = tk.gaps, i, i
         while a > lo and "\n" not in gaps[a] and self._runnable(a - 1):
             a -= 1
         while b + 1 < hi and "\n" not in gaps[b + 1] and self._runnable(b + 1):
             b += 1
+        for k in range(a, b + 1):
+            self._runs[k] = (a, b)
         return a, b
 
     def headline(self, i: int, names: set[int]) -> bool:
@@ -78,8 +91,12 @@ class TitleCase:
         are no place names ("Belgorod Incursion Appears to be Over"), not a list of places
         («Обстріляли Липці, Вовчанськ, Куп'янськ»)?"""
         a, b = self._bounds(i)  # (word i is capitalised: it names a place)
-        tk = self.tk
-        return sum(1 for k in range(a, b + 1) if tk.caps[k] and k not in names and len(tk.words[k]) >= 3) >= 3
+        got = self._headline.get((a, b))
+        if got is None:  # (``names`` is the sentence's, the same for every word asked about)
+            tk = self.tk
+            got = self._headline[(a, b)] = sum(1 for k in range(a, b + 1)
+                                               if tk.caps[k] and k not in names and len(tk.words[k]) >= 3) >= 3
+        return got
 
 
 # after a line's first place: ", Ukraine (AP) —", " (Reuters) -", or in capitals " —"

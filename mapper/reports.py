@@ -90,8 +90,24 @@ def slug_id(path: Path) -> str:
     return path.stem
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(value: str, what: str, where: str, warnings: list[str]) -> str:
+    """``value`` with lone surrogates (a JSON "\\ud800" that pairs with nothing: no character,
+    and no output can hold it) replaced by U+FFFD, and a warning saying so."""
+    if _SURROGATE.search(value) is None:
+        return value
+    warnings.append(f"{where}: {what} had unpaired surrogate code points, replaced by U+FFFD")
+    return _SURROGATE.sub("\ufffd", value)
+
+
 def _report(*, id: str, text: str, date: dt.date | None, path: str, warnings: list[str],
             title: str = "", source: str = "", url: str = "") -> Report:
+    id = _clean(id, "a report's id", path or "input", warnings)
+    where = f"{path} (report {id})" if path and id != Path(path).stem else path or id
+    text, title, source, url = (_clean(v, what, where, warnings) for v, what in
+                                ((text, "its text"), (title, "its title"), (source, "its source"), (url, "its url")))
     text = text.strip()
     if not text:
         raise InputError(f"{path or id}: no text")
@@ -99,7 +115,6 @@ def _report(*, id: str, text: str, date: dt.date | None, path: str, warnings: li
         # a date in the body is no report date: it is page furniture ("07.01.2026"), background
         # ("since 24 February 2022") or a byline as often as not; an event tied to one still
         # takes it (mapper.timeline)
-        where = f"{path} (report {id})" if path and id != Path(path).stem else path or id
         warnings.append(f"{where}: no date given (metadata, header or --date); undated incidents "
                         "take the dates their own sentences state, else null")
     return Report(id=id, text=text, date=date, title=title, source=source, url=url,
@@ -300,18 +315,34 @@ def parse_csv(text: str, *, stem: str, path: str, default_date: dt.date | None, 
     return _collect(rows, stem=stem, path=path, default_date=default_date)
 
 
+def _size(n: int) -> str:
+    """A byte count as people read it: "800 bytes", "1.2 MB"."""
+    return f"{n:,} bytes" if n < 100_000 else f"{n / 1e6:,.1f} MB"
+
+
+def _over(what: str, size: int | None, limit: int) -> str:
+    said = f"{_size(size)} is" if size is not None else "is"
+    return f"{what}: {said} over the {_size(limit)} limit (--max-bytes)"
+
+
 def _load(path: str | Path, max_bytes: int) -> tuple[Path, str, list[str]]:
-    """A file's text and decoding warnings, after the checks every reader makes."""
+    """A file's text and decoding warnings, after the checks every reader makes: a regular
+    file (a FIFO or a device could block or never end), read no further than ``max_bytes``."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
     if p.is_dir():
         raise InputError(f"{p}: is a directory (use 'mapper batch' for folders)")
+    if not p.is_file():
+        raise InputError(f"{p}: not a regular file (a FIFO, socket or device), not read")
     size = p.stat().st_size
     if size > max_bytes:
-        raise InputError(f"{p}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit (--max-bytes)")
+        raise InputError(_over(str(p), size, max_bytes))
     try:
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            data = fh.read(max_bytes + 1)  # the file may have grown since stat()
+        if len(data) > max_bytes:
+            raise InputError(_over(str(p), None, max_bytes))
     except OSError as e:
         raise InputError(f"{p}: cannot read ({e.strerror})") from None
     text, warnings = decode_bytes(data, name=str(p))
@@ -378,6 +409,8 @@ def _jsonl_lines(p: Path, max_row_bytes: int) -> Iterator[str | RowError]:
         raise InputError(f"{p}: no such file")
     if p.is_dir():
         raise InputError(f"{p}: is a directory (use 'mapper batch' for folders)")
+    if not p.is_file():
+        raise InputError(f"{p}: not a regular file (a FIFO, socket or device), not read")
     try:
         fh = open(p, "rb")
     except OSError as e:
@@ -389,10 +422,18 @@ def _jsonl_lines(p: Path, max_row_bytes: int) -> Iterator[str | RowError]:
         if b"\x00" in head:
             raise InputError(f"{p}: binary file (NUL bytes), not a report")
         fh.seek(0)
-        for n, raw in enumerate(fh, 1):  # a binary file's lines end at b"\n" only
-            if len(raw) > max_row_bytes:
-                yield RowError(str(p), n, f"row {n}: {len(raw) / 1e6:.1f} MB is over the "
-                                          f"{max_row_bytes / 1e6:.0f} MB limit (--max-bytes)")
+        n = 0
+        while True:  # a binary file's lines end at b"\n" only; none is held past the limit
+            raw = fh.readline(max_row_bytes + 1)
+            if not raw:
+                break
+            n += 1
+            if len(raw) > max_row_bytes and not raw.endswith(b"\n"):
+                size = len(raw)
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the row, a block at a time
+                    raw = fh.readline(1 << 20)
+                    size += len(raw)
+                yield RowError(str(p), n, _over(f"row {n}", size, max_row_bytes))
                 continue
             try:
                 yield raw.decode("utf-8-sig" if n == 1 else "utf-8")

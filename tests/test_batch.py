@@ -186,3 +186,20 @@ def test_undated_reports_give_null_dates_warnings_naming_their_rows_and_a_count(
     dates = {f["properties"]["report_id"]: f["properties"]["date"]
              for f in json.loads((out / "incidents.geojson").read_text())["features"]}
     assert dates == {"first": None, "second": "2024-01-02", "third": None}
+
+
+def test_a_row_with_lone_surrogates_loses_nothing_and_stops_nothing(tmp_path, runner):
+    from mapper.cli import cli
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id":"a","date":"2024-01-01","text":"Shelling of Glotovo."}\n'
+                    '{"id":"b","date":"2024-01-01","text":"Shelling of Tetkino \\ud800."}\n'
+                    '{"id":"c","date":"2024-01-01","source":"x\\udc00","text":"Shelling of Kozinka."}\n')
+    out = tmp_path / "out"
+    r = runner.invoke(cli, ["batch", str(feed), "-o", str(out), "-f", "geojson,csv,kml,gpkg"], catch_exceptions=False)
+    assert r.exit_code == 0
+    fc = json.loads((out / "incidents.geojson").read_text())
+    assert sorted(f["properties"]["report_id"] for f in fc["features"]) == ["a", "b", "c"]
+    warned = json.loads((out / "summary.json").read_text())["warning_list"]
+    assert any("(report b): its text had unpaired surrogate" in w for w in warned)
+    assert any("(report c): its source" in w for w in warned)

@@ -191,3 +191,50 @@ def test_a_report_knows_its_language_when_asked(tmp_path):
     f = tmp_path / "r.txt"
     f.write_text("Обстріл Харкова тривав усю ніч, повідомив голова ОВА.", encoding="utf-8")
     assert read_path(f, default_date=dt.date(2023, 5, 23)).reports[0].language == "uk"
+
+
+def test_a_limit_in_bytes_is_said_in_bytes(tmp_path):
+    from mapper.errors import InputError
+    from mapper.reports import read_path
+
+    f = tmp_path / "a.txt"
+    f.write_text("date 2024-01-01\nShelling of Glotovo.")
+    with pytest.raises(InputError, match=r"36 bytes is over the 5 bytes limit"):
+        read_path(f, max_bytes=5)
+
+
+@pytest.mark.parametrize("make", ["fifo", "device link"])
+def test_a_special_file_is_refused_not_read(tmp_path, make):
+    import os
+
+    from mapper.errors import InputError
+    from mapper.reports import read_path, read_rows
+
+    for name in ("x.txt", "x.jsonl"):
+        p = tmp_path / name
+        if make == "fifo":
+            os.mkfifo(p)
+        else:
+            p.symlink_to("/dev/zero")
+        with pytest.raises(InputError, match="not a regular file"):
+            list(read_rows(p)) if name.endswith(".jsonl") else read_path(p)
+
+
+def test_an_oversized_jsonl_row_is_skipped_without_being_held(tmp_path):
+    import tracemalloc
+
+    from mapper.reports import RowError, read_rows
+
+    f = tmp_path / "feed.jsonl"
+    with open(f, "w") as fh:
+        fh.write('{"id":"a","text":"Shelling of Glotovo."}\n')
+        fh.write('{"id":"b","text":"' + "x" * 20_000_000 + '"}\n')
+        fh.write('{"id":"c","text":"Shelling of Tetkino."}\n')
+    tracemalloc.start()
+    items = list(read_rows(f, max_bytes=1000))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    errors = [i for i in items if isinstance(i, RowError)]
+    assert [r.id for r in items if hasattr(r, "text")] == ["a", "c"]
+    assert len(errors) == 1 and "row 2: 20.0 MB is over the 1,000 bytes limit" in errors[0].error
+    assert peak < 5_000_000
