@@ -59,11 +59,10 @@ def _fatal() -> tuple[re.Pattern, dict[str, int]]:
 class EventType:
     type: str
     label: str
-    sub: str
-    acled: str
+    acled: str  # ACLED's event_type
     priority: int
     cue: str = ""
-    acled_sub: str = ""  # ACLED's sub_event_type
+    acled_sub: str = ""  # ACLED's sub_event_type: every output's sub_event_type
     inferred: str = ""  # "frame": the words say an attack happened ("came under fire"), not by what
     attack: bool = False  # an attack: the report's places with no cue of their own may take it
 
@@ -83,6 +82,7 @@ class CueTable:
     destination: tuple[str, ...]  # words before a place people were taken to ("evacuated to")
     speakers: tuple[str, ...]  # words of a sentence about who says so ("officials", «повідомили»)
     counted: re.Pattern  # a place counted as an attack's item ("(5 разів)", «двічі»)
+    civilians: tuple[str, ...] = ()  # words that say an attack hit civilians
 
 
 def _strings(where: str, value: object) -> list[str]:
@@ -101,7 +101,7 @@ def load_table(data: dict, forms: dict[str, list[str]]) -> CueTable:
         for e in sorted(data["event"], key=lambda e: e["priority"]):
             if not isinstance(e["priority"], int) or not isinstance(e.get("attack", False), bool):
                 raise MapperError(f"events.toml: {e['type']}: priority must be an integer, attack true or false")
-            et = EventType(str(e["type"]), str(e["label"]), str(e["sub"]), str(e["acled"]), e["priority"],
+            et = EventType(str(e["type"]), str(e["label"]), str(e["acled"]), e["priority"],
                            acled_sub=str(e["acled_sub"]), attack=e.get("attack", False))
             types.append(et)
             cues += [(fold_cues(c), et, False, False) for c in _strings(f"{et.type}.cues", e.get("cues", []))]
@@ -121,7 +121,7 @@ def load_table(data: dict, forms: dict[str, list[str]]) -> CueTable:
                         tuple(fold_cues(p) for p in _strings("inference.origin", inf["origin"])),
                         tuple(fold_cues(p) for p in _strings("inference.destination", inf["destination"])),
                         tuple(fold_cues(p) for p in _strings("inference.speakers", inf["speakers"])),
-                        counted)
+                        counted, tuple(fold_cues(w) for w in _strings("civilians", data["civilians"])))
     except (KeyError, TypeError, AttributeError, re.error) as e:
         raise MapperError(f"events.toml is malformed: {e}") from None
 
@@ -234,7 +234,7 @@ def classify(sentence: str) -> EventType | None:
 def _with_cue(et: EventType, cue: str, inferred: str) -> EventType:
     """The event type with the cue that found it; the same few pairs recur, and the records are
     frozen, so each is made once (a frozen dataclass is slow to create)."""
-    return EventType(et.type, et.label, et.sub, et.acled, et.priority, cue, et.acled_sub, inferred, et.attack)
+    return EventType(et.type, et.label, et.acled, et.priority, cue, et.acled_sub, inferred, et.attack)
 
 
 class Marks(NamedTuple):
@@ -299,6 +299,17 @@ def marks(low: str) -> Marks:
     if not (origin or dest or speakers):
         return _NO_MARKS
     return Marks(tuple(origin), tuple(dest), speakers)
+
+
+def civilian_targeting(et: EventType | None, evidence: str) -> bool:
+    """Did the attack hit civilians, as ACLED's ``civilian_targeting`` asks: civilian casualties,
+    or an explosion or battle whose evidence speaks of civilians or residents?"""
+    if et is None or not et.attack:
+        return False
+    if et.type == "civilian_casualties":
+        return True
+    low = fold_cues(evidence)
+    return any(w in low for w in cue_table().civilians)
 
 
 def counted(text: str, at: int) -> bool:

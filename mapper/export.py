@@ -41,6 +41,7 @@ EXTRA_COLUMNS = ["kind", "report_id", "url", "confidence", "border_km", "border_
                  "date_source", "inferred_from"]
 COUNTRY_NAMES = {"UA": "Ukraine", "RU": "Russia", "BY": "Belarus"}
 ISO_NUMERIC = {"UA": 804, "RU": 643, "BY": 112}
+ISO3 = {"UA": "UKR", "RU": "RUS", "BY": "BLR"}  # ACLED's event_id_cnty prefix
 # ACLED's disorder type of each of its event types
 _DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
              "Violence against civilians": "Political violence", "Riots": "Political violence",
@@ -59,15 +60,24 @@ def xml_text(value: object) -> str:
 
 def balloon_text(value: object) -> str:
     """Text for a KML element that Google Earth shows as HTML (description, data values):
-    escaped for HTML first, so markup in a report shows as text, then for XML."""
-    return xml_text(escape(str(value)))
+    its markup characters (& < >) escaped for HTML first, so markup in a report shows as text,
+    then for XML. Quotes stay quotes: escaped twice, QGIS showed them as "&quot;"."""
+    return xml_text(escape(str(value), quote=False))
 
 
 def csv_cell(value: object) -> object:
-    """A CSV cell that no spreadsheet runs: text starting like a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """A CSV cell that no spreadsheet runs: text starting like a formula, after any leading
+    spaces or line breaks (" =1+1", "\n=cmd"), gets a leading quote."""
+    if isinstance(value, str) and (value.startswith(_FORMULA_START)
+                                   or value.lstrip(" \n\t\r").startswith(_FORMULA_START[:4])):
         return "'" + value
     return value
+
+
+def event_id_cnty(i: Incident) -> str:
+    """ACLED's event id: the country's ISO 3166 alpha-3 code and a number (UKR12345678), the
+    number taken from the incident's stable id, so re-runs give the same ids."""
+    return ISO3.get(i.place.country_code, i.place.country_code or "XXX") + str(int(i.incident_id[-12:], 16) % 10**9)
 
 
 _PLACE_FIELDS = Memo(100_000)  # geonameid -> (the place, digits, its fields ..., (lon, lat))
@@ -222,7 +232,7 @@ def acled_row(i: Incident, *, digits: int = 5) -> dict:
     events.toml's ``acled``/``acled_sub``; ours stays in ``our_event_type``), actors where the
     evidence states them (actors.toml), fatalities 0 when none are stated, and a timestamp of
     the event's day, so that the same inputs give the same file."""
-    from .events import actors, event_types
+    from .events import actors, civilian_targeting, event_types
 
     p = properties(i)
     et = event_types().get(i.event_type)
@@ -231,7 +241,7 @@ def acled_row(i: Incident, *, digits: int = 5) -> dict:
     (a1, t1), (a2, t2) = (named + [("", 0), ("", 0)])[:2]
     day = i.date
     return {
-        "event_id_cnty": i.incident_id,
+        "event_id_cnty": event_id_cnty(i),
         "event_date": p["date"] or "",
         "year": day.year if day else "",
         "time_precision": i.time_precision or "",
@@ -241,7 +251,7 @@ def acled_row(i: Incident, *, digits: int = 5) -> dict:
         "actor1": a1, "assoc_actor_1": "", "inter1": t1 or "",
         "actor2": a2, "assoc_actor_2": "", "inter2": t2 or "",
         "interaction": (10 * t1 + t2) if t1 else "",
-        "civilian_targeting": "Civilian targeting" if i.event_type == "civilian_casualties" else "",
+        "civilian_targeting": "Civilian targeting" if i.kind == "incident" and civilian_targeting(et, " ".join(i.evidence)) else "",
         "iso": ISO_NUMERIC.get(i.place.country_code, ""),
         "region": "Europe" if i.place.country_code in ISO_NUMERIC else "",
         "country": COUNTRY_NAMES.get(i.place.country_code, i.place.country_code),
@@ -338,8 +348,14 @@ def kml_text(incidents: Iterable[Incident], *, digits: int = 5, mentions: bool =
     for etype in by_type:
         out.append(f'<Style id="et-{xml_text(etype)}"><IconStyle><color>{_kml_colour(EVENT_COLOURS.get(etype, "#777777"))}'
                    '</color><scale>1.1</scale></IconStyle></Style>')
+    out.append('<Schema name="incident" id="incident">')
+    for k in PROPERTY_NAMES:
+        if k != "evidence":
+            out.append(f'<SimpleField type="{KML_TYPES.get(k, "string")}" name="{k}"></SimpleField>')
+    out.append("</Schema>")
     for etype, incs in by_type.items():
-        out.append(f"<Folder><name>{xml_text(labels().get(etype, 'Mention'))} ({len(incs)})</name>")
+        # named by type alone: a layer's name must not change with the number of its incidents
+        out.append(f"<Folder><name>{xml_text(labels().get(etype, 'Mention'))}</name>")
         for i in incs:
             p = properties(i)
             out.append(f'<Placemark id="{xml_text(i.incident_id)}">')
@@ -350,16 +366,23 @@ def kml_text(incidents: Iterable[Incident], *, digits: int = 5, mentions: bool =
             elif i.date:
                 out.append(f"<TimeStamp><when>{i.date.isoformat()}</when></TimeStamp>")
             out.append(f"<styleUrl>#et-{xml_text(etype)}</styleUrl>")
-            out.append("<ExtendedData>")
+            out.append('<ExtendedData><SchemaData schemaUrl="#incident">')
             for k, v in p.items():
                 if v is not None and k != "evidence":
-                    out.append(f'<Data name="{xml_text(k)}"><value>{balloon_text(v)}</value></Data>')
-            out.append("</ExtendedData>")
+                    v = str(v).lower() if isinstance(v, bool) else v
+                    out.append(f'<SimpleData name="{xml_text(k)}">{balloon_text(v)}</SimpleData>')
+            out.append("</SchemaData></ExtendedData>")
             out.append(f"<Point><coordinates>{round(i.place.lon, digits)},{round(i.place.lat, digits)}</coordinates></Point>")
             out.append("</Placemark>")
         out.append("</Folder>")
     out.append("</Document></kml>")
     return "\n".join(out)
+
+
+# KML SimpleField types of the typed properties (the rest are strings), so that GIS tools read
+# numbers as numbers
+KML_TYPES = {"geonameid": "int", "geo_precision": "int", "time_precision": "int", "fatalities": "int",
+             "reports": "int", "confidence": "double", "border_km": "double", "hedged": "bool", "contested": "bool"}
 
 
 # The GeoPackage's column types, fixed whatever the data (an empty file has the same schema):
@@ -411,8 +434,8 @@ def as_bytes(fmt: str, incidents: list[Incident], *, digits: int = 5, mentions: 
     (or GeoJSONSeq with ``seq``), one CSV, one KML document, whatever the number of reports."""
     if fmt == "geojson":
         return (geojsonseq_bytes if seq else geojson_bytes)(incidents, digits=digits, mentions=mentions)
-    if fmt == "csv":
-        return csv_text(incidents, digits=digits, mentions=mentions).encode("utf-8")
+    if fmt == "csv":  # with a byte-order mark: Excel then reads it as UTF-8 (Cyrillic intact)
+        return csv_text(incidents, digits=digits, mentions=mentions).encode("utf-8-sig")
     if fmt == "kml":
         return kml_text(incidents, digits=digits, mentions=mentions, name=name).encode("utf-8")
     raise ValueError(f"{fmt!r} is not a text format")

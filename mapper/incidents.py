@@ -255,7 +255,7 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             incident_id=incident_id(report.id, gid, date, etype), report_id=report.id, kind=g["kind"],
             place=slim, mentions=tuple(g["mentions"]),
             evidence=tuple(g["evidence"]), event_type=etype,
-            sub_event_type=et.sub if et and g["kind"] == Kind.INCIDENT else "",
+            sub_event_type=et.acled_sub if et and g["kind"] == Kind.INCIDENT else "",
             date=date, date_end=tr.date_end, time_precision=tr.time_precision if date else None,
             time_expression=tr.expression, level=r.level, geo_precision=g["geo"],
             confidence=round(conf * HEDGE_FACTOR, 3) if hedged else conf, source=source, url=report.url,

@@ -6,6 +6,8 @@ import json
 import pickle
 import xml.etree.ElementTree as ET
 
+import re
+
 import pytest
 
 from mapper import export
@@ -122,7 +124,34 @@ def test_kml_balloons_show_markup_and_quotes_from_reports_as_text(incs):
     parser.feed(balloon)
     assert parser.seen == []
     assert html.unescape(balloon) == nasty
-    assert html.unescape(root.find(".//k:Data[@name='mention']/k:value", ns).text) == "<i>K</i>"
+    assert '"fire"' in balloon and "&quot;" not in balloon  # quotes are shown as quotes, not as &quot;
+    assert html.unescape(root.find(".//k:SimpleData[@name='mention']", ns).text) == "<i>K</i>"
+
+
+def test_kml_has_a_typed_schema_and_folders_named_by_type_alone(incs):
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    root = ET.fromstring(export.kml_text(incs).encode())
+    fields = {f.get("name"): f.get("type") for f in root.findall(".//k:Schema/k:SimpleField", ns)}
+    assert fields["confidence"] == "double" and fields["fatalities"] == "int" and fields["place"] == "string"
+    assert all(not re.search(r"\(\d+\)$", f.text) for f in root.findall("k:Document/k:Folder/k:name", ns))
+    data = root.find(".//k:Placemark/k:ExtendedData/k:SchemaData", ns)
+    assert data.get("schemaUrl") == "#incident"
+    assert {d.get("name") for d in data.findall("k:SimpleData", ns)} <= set(fields)
+
+
+@pytest.mark.parametrize("cell", ["=1+1", " =1+1", "\n=cmd|' /C calc'!A0", "\t+1", "@SUM(A1)", "-2+3"])
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(cell):
+    assert export.csv_cell(cell) == "'" + cell
+
+
+def test_csv_opens_in_excel_as_utf8_and_in_pandas_unchanged(incs, tmp_path):
+    import pandas as pd
+
+    path = export.write("csv", tmp_path / "a.csv", incs)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel reads UTF-8 by
+    df = pd.read_csv(path)
+    assert df.columns[0] == "event_id_cnty" and len(df) == len(export.select(incs))
+    assert all(re.fullmatch(r"(UKR|RUS|BLR)\d+", v) for v in df["event_id_cnty"])
 
 
 def test_writes_are_atomic_and_leave_no_temp_files(incs, tmp_path):
@@ -225,3 +254,45 @@ def test_kml_opens_in_a_kml_library_with_a_folder_and_a_style_per_event_type(see
     for pm in placemarks:
         assert pm.style_url.url.lstrip("#") in styles
         assert pm.times is not None
+
+
+ACLED = {  # ACLED's event types and their sub-event types (ACLED Codebook, 2023)
+    "Battles": {"Armed clash", "Government regains territory", "Non-state actor overtakes territory"},
+    "Explosions/Remote violence": {"Chemical weapon", "Air/drone strike", "Suicide bomb",
+                                   "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Grenade"},
+    "Violence against civilians": {"Sexual violence", "Attack", "Abduction/forced disappearance"},
+    "Protests": {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"},
+    "Riots": {"Violent demonstration", "Mob violence"},
+    "Strategic developments": {"Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
+                               "Headquarters or base established", "Looting/property destruction",
+                               "Non-violent transfer of territory", "Other"},
+}
+
+
+def test_every_event_type_is_an_acled_event_and_sub_event_type():
+    from mapper.events import cue_table
+
+    for et in cue_table().types:
+        assert et.acled in ACLED, et.type
+        assert et.acled_sub in ACLED[et.acled], et.type
+
+
+@pytest.mark.parametrize("text, etype, sub, targeting", [
+    ("Shelling of Glotovo wounded two civilians.", "Explosions/Remote violence", "Shelling/artillery/missile attack",
+     "Civilian targeting"),
+    ("Shelling of Glotovo hit an army depot.", "Explosions/Remote violence", "Shelling/artillery/missile attack", ""),
+    ("Two civilians were wounded in Glotovo.", "Explosions/Remote violence", "Shelling/artillery/missile attack",
+     "Civilian targeting"),
+    ("Drones dropped grenades on two homes in Glotovo.", "Explosions/Remote violence", "Air/drone strike", ""),
+    ("A drone was shot down over Glotovo.", "Strategic developments", "Disrupted weapons use", ""),
+    ("Fighting continued near Glotovo.", "Battles", "Armed clash", ""),
+])
+def test_acled_rows_are_as_acled_codes_them(pipeline, text, etype, sub, targeting):
+    from tests.conftest import report
+
+    (i,) = [i for i in pipeline.process(report(text)).incidents if i.kind == "incident"]
+    row = export.acled_row(i)
+    assert (row["event_type"], row["sub_event_type"], row["civilian_targeting"]) == (etype, sub, targeting)
+    assert row["sub_event_type"] == export.properties(i)["sub_event_type"]  # one vocabulary in every format
+    assert row["event_id_cnty"].startswith("RUS") and row["event_id_cnty"][3:].isdigit()
+    assert row["geo_precision"] in (1, 2, 3) and row["time_precision"] in (1, 2, 3)
