@@ -478,6 +478,8 @@ class Recognizer:
                 and prev not in matched and lower[prev] not in lex.locative
                 and not lower[prev].endswith(_NATIONALITY_ENDINGS)
                 and lower[prev] not in lex.person_titles
+                and lower[prev] not in lex.not_places  # «дронами БпЛА Харків»: a weapon, then the place
+                and sum(map(str.isupper, words[prev])) < 2  # an acronym (БпЛА, ЗСУ, FPV) names no place
                 and prev > lo and not in_title(i)):
             return Role.REJECTED, f"part of a longer proper name: {words[prev]} {surface}"
         if (nxt is not None and i == j and not is_region_form and caps[nxt]

@@ -26,6 +26,10 @@ from tests.conftest import report
     ("Пострадал мирный житель", "civilian_casualties"),
     ("Травмовано двох чоловіків", "civilian_casualties"),
     ("Росіяни атакували ферму", "shelling"),
+    ("Росіяни вдарили по громаді", "shelling"),  # «вдарити»
+    ("Ворог скинув вибухівку на подвір'я", "air_drone_strike"),  # «скинути»: munitions dropped
+    ("Дрон сбросил гранату на автомобиль", "air_drone_strike"),
+    ("ВСУ выпустили более 30 снарядов", "shelling"),
 ])
 def test_cue_words_in_any_spelling_and_form(sentence, etype):
     assert classify(sentence).type == etype
@@ -136,6 +140,11 @@ def test_a_report_that_tells_an_attack_reports_it_at_its_other_places(pipeline, 
 def test_a_place_beside_the_attack_is_no_incident(pipeline, text, hit, aside):
     found = by_place(incidents(pipeline, text))
     assert hit in found and aside not in found
+
+
+def test_a_place_after_a_weapons_acronym_is_the_place(pipeline):
+    found = by_place(incidents(pipeline, "Вночі окупанти атакували ударними БпЛА Харків."))
+    assert found["Kharkiv"].event_type == "air_drone_strike"
 
 
 def test_a_report_that_tells_no_attack_infers_nothing(pipeline):
