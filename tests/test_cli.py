@@ -240,3 +240,17 @@ def test_the_map_of_an_undated_report_says_no_date_of_the_clock(runner, tmp_path
     assert r.exit_code == 0
     page = (tmp_path / "out" / "undated.html").read_text()
     assert dt.date.today().isoformat() not in page and "undated" in page
+
+
+def test_render_of_only_bad_rows_replaces_nothing_and_exits_1(runner, tmp_path):
+    good, bad, half = tmp_path / "good.txt", tmp_path / "bad.jsonl", tmp_path / "half.jsonl"
+    good.write_text("date 2024-01-01\nShelling of Glotovo.")
+    bad.write_text('{broken\n{"id": "x"}\n')
+    half.write_text('{broken\n{"id": "y", "date": "2024-01-01", "text": "Shelling of Tetkino."}\n')
+    target = tmp_path / "map.html"
+    assert runner.invoke(cli, ["-q", "render", str(good), "-o", str(target)]).exit_code == 0
+    before = target.read_bytes()
+    r = runner.invoke(cli, ["render", str(bad), "-o", str(target)])
+    assert r.exit_code == 1 and "nothing written" in r.output and target.read_bytes() == before
+    r = runner.invoke(cli, ["-q", "render", str(half), "-o", str(target)])
+    assert r.exit_code == 3 and target.read_bytes() != before  # partly done: written, and said so

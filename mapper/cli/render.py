@@ -95,7 +95,7 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, dig
 
         regions = load_regions(regions_path)
     used: set[str] = set()
-    n_written, failures = 0, 0
+    n_written, failures, n_reports = 0, 0, 0
     collected: list = []  # single destination: every report's incidents
     titles: list[str] = []
     for path in reports:
@@ -113,12 +113,19 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, dig
             echo(f"mapper: error: {path}: internal error: {type(e).__name__}: {e}", quiet_level=1)
             failures += 1
             continue
-        for err in res.errors:
-            echo(f"mapper: warning: {err.path}: {err.error}")
+        for err in res.errors:  # a bad row is that row's failure: the rest go on, the exit says so
+            echo(f"mapper: error: {err.path}: {err.error}", quiet_level=1)
+            failures += 1
         for rep in res.reports:
             for w in rep.warnings:
                 echo(f"mapper: warning: {w}")
-            result = pipe.process(rep)
+            try:
+                result = pipe.process(rep)
+            except Exception as e:  # a bug on one report must not stop the others
+                echo(f"mapper: error: {rep.id}: internal error: {type(e).__name__}: {e}", quiet_level=1)
+                failures += 1
+                continue
+            n_reports += 1
             if single:
                 collected += result.incidents
                 titles.append(report_title(rep))
@@ -130,7 +137,10 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, dig
             n_inc = sum(1 for i in result.incidents if i.kind == "incident")
             echo(f"{rep.id}: {n_inc} incidents at {len({i.place.geonameid for i in result.incidents if i.kind == 'incident'})} places "
                  f"-> {', '.join(str(w) for w in written)}")
-    if single and (titles or not failures):
+    if not n_reports:
+        # nothing was read: a file of bad rows must not replace a previous run's outputs
+        raise InputError(f"no readable report in {', '.join(reports)}: nothing written")
+    if single:
         if out == "-":
             to_stdout(fmt, collected, digits=digits, mentions=mentions, seq=seq)
         else:
