@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+import tempfile
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -21,7 +23,8 @@ import orjson
 from .records import Incident, incident_from_plain, incident_to_plain
 
 CACHE_DIR = ".cache"
-FORMAT = 3  # bumped when the entry layout changes
+FORMAT = 4  # bumped when the entry layout or the key changes
+ENTRY_MAX = 64 * 1024 * 1024  # a larger entry is no entry this cache wrote: it is not read
 
 
 @lru_cache(maxsize=1)
@@ -71,13 +74,34 @@ class ResultCache:
         h = hashlib.sha256(f"{self.key}|{report_hash}".encode()).hexdigest()[:24]
         return self.folder / h[:2] / f"{h}.json"
 
+    def _read(self, path: Path) -> bytes | None:
+        """An entry's bytes if it is a regular file of sane size, opened without following a
+        link or blocking on a FIFO (a planted link to /dev/zero or a pipe must not hang a batch)."""
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > ENTRY_MAX:
+                self.warnings.append(f"cache entry {path.name} ignored and recomputed (not a regular file of "
+                                     "at most 64 MB)")
+                return None
+            with os.fdopen(fd, "rb") as fh:
+                fd = -1
+                return fh.read(ENTRY_MAX + 1)
+        except OSError:
+            return None
+        finally:
+            if fd >= 0:
+                os.close(fd)
+
     def get(self, report_hash: str) -> tuple[list[Incident], frozenset[tuple[str, str]] | None] | None:
         """(incidents, namesake regions or None if not worked out) of a report, or None if not
         cached (or unreadable)."""
         path = self._path(report_hash)
-        try:
-            data = path.read_bytes()
-        except OSError:
+        data = self._read(path)
+        if data is None:
             return None
         try:
             entry = orjson.loads(data)
@@ -98,12 +122,22 @@ class ResultCache:
         """Store a report's incidents and, when worked out (``--feed-context``), the oblasts of
         its close namesakes."""
         path = self._path(report_hash)
+        tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(orjson.dumps({"key": self.key, "incidents": [incident_to_plain(i) for i in incidents],
-                                          "namesake_regions": None if namesake_regions is None
-                                          else sorted(namesake_regions)}))
+            # created exclusively in the entry's folder: a planted link cannot redirect the write
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(orjson.dumps({"key": self.key, "incidents": [incident_to_plain(i) for i in incidents],
+                                       "namesake_regions": None if namesake_regions is None
+                                       else sorted(namesake_regions)}))
             os.replace(tmp, path)
+            tmp = None
         except (OSError, TypeError):
             pass
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass

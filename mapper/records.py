@@ -216,10 +216,36 @@ def incident_from_plain(d: object) -> Incident:
         inc = Incident(**kw)
     except (TypeError, AttributeError, ValueError) as e:
         raise ValueError(f"bad incident record: {e}") from None
-    for name, types in (("incident_id", str), ("report_id", str), ("kind", str), ("event_type", str),
-                        ("confidence", (int, float)), ("geo_precision", int)):
-        if not isinstance(getattr(inc, name), types):
-            raise ValueError(f"bad incident record: {name}")
-    if not isinstance(place.lat, (int, float)) or not isinstance(place.lon, (int, float)):
-        raise ValueError("bad place record: coordinates")
+    for name in _STR_FIELDS:
+        if not isinstance(getattr(inc, name), str):
+            raise ValueError(f"bad incident record: {name} is not text")
+    for name in ("hedged", "contested"):
+        if not isinstance(getattr(inc, name), bool):
+            raise ValueError(f"bad incident record: {name} is not true or false")
+    _number(inc.confidence, "confidence", 0.0, 1.0)
+    _number(inc.geo_precision, "geo_precision", 1, 3, integer=True)
+    if inc.time_precision is not None:
+        _number(inc.time_precision, "time_precision", 1, 3, integer=True)
+    if inc.fatalities is not None:
+        _number(inc.fatalities, "fatalities", 0, 1_000_000, integer=True)
+    if inc.border_km is not None:
+        _number(inc.border_km, "border_km", 0.0, 40_075.0)
+    _number(place.lat, "latitude", -90.0, 90.0)
+    _number(place.lon, "longitude", -180.0, 180.0)
+    _number(place.geonameid, "geonameid", 0, 2**63 - 1, integer=True)
+    for name in ("name", "feature_class", "feature_code", "country_code", "admin1_code", "admin2_code",
+                 "admin1_name", "admin2_name", "source"):
+        if not isinstance(getattr(place, name, ""), str):
+            raise ValueError(f"bad place record: {name} is not text")
     return inc
+
+
+_STR_FIELDS = ("incident_id", "report_id", "event_type", "sub_event_type", "time_expression", "source", "url",
+               "border_side", "claimed_by", "claimant_side", "claim", "outcome", "inferred_from")
+
+
+def _number(value: object, name: str, lo: float, hi: float, *, integer: bool = False) -> None:
+    """A cached number of the right kind and in range (no bool, no NaN, no 1e308 latitude)."""
+    kinds = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not (lo <= value <= hi):
+        raise ValueError(f"bad incident record: {name} {value!r} is not a number from {lo} to {hi}")

@@ -442,8 +442,11 @@ def _jsonl_lines(p: Path, max_row_bytes: int) -> Iterator[str | RowError]:
 
 
 def content_hash(report: Report) -> str:
+    """A hash of every field of a report that reaches an output, its path included (a renamed
+    feed is a new source), each length-prefixed so that no two reports share one."""
     h = hashlib.sha256()
-    for part in (report.id, report.text, str(report.date), report.source, report.url, report.title):
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
+    for part in (report.id, report.text, str(report.date), report.source, report.url, report.title, report.path):
+        b = part.encode("utf-8", "surrogatepass")
+        h.update(b"%d:" % len(b))
+        h.update(b)
     return h.hexdigest()[:16]

@@ -296,3 +296,72 @@ def test_ids_with_control_characters_are_printed_escaped(tmp_path, runner, rid):
     line = res.output.strip()
     assert "\n" not in line and "\x1b" not in line and "\u202e" not in line and "\u200b" not in line
     assert "\\x" in line or "\\u" in line
+
+
+def _cached_run(tmp_path, runner):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "r1", "date": "2023-05-23", "text": "Shelling of Glotovo today."}) + "\n")
+    out = tmp_path / "out"
+    runner.invoke(cli, ["-q", "batch", str(feed), "-o", str(out)], catch_exceptions=False)
+    return feed, out, sorted((out / ".cache").rglob("*.json"))
+
+
+@pytest.mark.parametrize("field, value", [
+    ("border_km", "abc"), ("fatalities", "3"), ("confidence", 7.5), ("geo_precision", True),
+    ("time_precision", 9), ("hedged", "no"), ("claimed_by", 3), (("place", "lat"), 1e308),
+    (("place", "lon"), -999), (("place", "lat"), float("nan")),
+])
+def test_a_cache_entry_of_the_right_key_and_a_wrong_value_is_recomputed(tmp_path, runner, field, value):
+    feed, out, entries = _cached_run(tmp_path, runner)
+    before = (out / "incidents.geojson").read_bytes()
+    for p in entries:
+        entry = json.loads(p.read_text())
+        for inc in entry["incidents"]:
+            if isinstance(field, tuple):
+                inc[field[0]][field[1]] = value
+            else:
+                inc[field] = value
+        p.write_text(json.dumps(entry))
+    res = runner.invoke(cli, ["-q", "batch", str(feed), "-o", str(out), "--json"], catch_exceptions=False)
+    assert res.exit_code == 0
+    assert json.loads(res.output.strip().splitlines()[-1])["cached_reports"] == 0
+    assert (out / "incidents.geojson").read_bytes() == before
+
+
+@pytest.mark.parametrize("plant", ["fifo", "zero"])
+def test_a_special_file_in_the_cache_neither_hangs_nor_is_read(tmp_path, runner, plant):
+    feed, out, entries = _cached_run(tmp_path, runner)
+    for p in entries:
+        p.unlink()
+        if plant == "fifo":
+            os.mkfifo(p)
+        else:
+            p.symlink_to("/dev/zero")
+    res = runner.invoke(cli, ["-q", "batch", str(feed), "-o", str(out), "--json"], catch_exceptions=False)
+    assert res.exit_code == 0 and json.loads(res.output.strip().splitlines()[-1])["cached_reports"] == 0
+
+
+def test_a_cache_write_never_follows_a_planted_link(tmp_path):
+    from mapper.cache import ResultCache
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    store = ResultCache(tmp_path / "cache", "k")
+    store.put("h", [])
+    (path,) = (tmp_path / "cache").rglob("*.json")
+    path.unlink()
+    # the temporary name a write used to take (<entry>.<pid>.tmp), planted as a link to a victim
+    path.with_suffix(f".{os.getpid()}.tmp").symlink_to(victim)
+    store.put("h", [])
+    assert victim.read_text() == "keep me" and store.get("h") == ([], None)
+
+
+@pytest.mark.parametrize("a, b", [
+    ({"id": "x", "text": "a\x00b"}, {"id": "x\x00a", "text": "b"}),
+    ({"id": "x", "text": "t", "path": "old/feed.jsonl"}, {"id": "x", "text": "t", "path": "new/feed.jsonl"}),
+])
+def test_reports_differing_in_any_output_field_never_share_a_cache_key(a, b):
+    from mapper.records import Report
+    from mapper.reports import content_hash
+
+    assert content_hash(Report(**a)) != content_hash(Report(**b))
