@@ -23,7 +23,7 @@ import orjson
 from .records import Incident, incident_from_plain, incident_to_plain
 
 CACHE_DIR = ".cache"
-FORMAT = 4  # bumped when the entry layout or the key changes
+FORMAT = 5  # bumped when the entry layout or the key changes
 ENTRY_MAX = 64 * 1024 * 1024  # a larger entry is no entry this cache wrote: it is not read
 
 

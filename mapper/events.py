@@ -192,6 +192,11 @@ def _actor_table() -> tuple[re.Pattern, dict[str, tuple[str, int]]]:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), by_phrase
 
 
+def actor_inter(name: str) -> int:
+    """ACLED's inter code of an actor of actors.toml (0 if it is none of them)."""
+    return next((inter for n, inter in _actor_table()[1].values() if n == name), 0)
+
+
 def actors(text: str) -> list[tuple[str, int]]:
     """The actors a text states, in order, each once: (ACLED actor name, ACLED inter code)."""
     rx, by_phrase = _actor_table()
@@ -246,16 +251,19 @@ class Marks(NamedTuple):
     destination: tuple[int, ...]
     speakers: bool
 
-    def _just_before(self, ends: tuple[int, ...], low: str, at: int, reach: int) -> bool:
-        return any(at - reach <= e <= at and len(low[e:at].split()) <= 2 for e in ends)
+    def _just_before(self, ends: tuple[int, ...], low: str, at: int, reach: int, words: int) -> bool:
+        return any(at - reach <= e <= at and len(low[e:at].split()) <= words for e in ends)
 
     def origin_of_fire(self, low: str, at: int) -> bool:
-        """Is the place at offset ``at`` of the folded sentence ``low`` where fire came from?"""
-        return bool(self.origin) and self._just_before(self.origin, low, at, 40)
+        """Is the place at offset ``at`` of the folded sentence ``low`` where fire came from: right
+        after «з боку» or one word more («з боку російського Бєлгорода»)? («Со стороны Украины
+        обстреляли Глотово»: Glotovo, two words on, is where it landed.)"""
+        return bool(self.origin) and self._just_before(self.origin, low, at, 40, 1)
 
     def destination_of(self, low: str, at: int) -> bool:
-        """Is the place at ``at`` where people were taken ("evacuated to", «доставили до лікарні в»)?"""
-        return bool(self.destination) and self._just_before(self.destination, low, at, 60)
+        """Is the place at ``at`` where people were taken, up to two words after ("evacuated to",
+        «доставили в областную больницу Белгорода»)?"""
+        return bool(self.destination) and self._just_before(self.destination, low, at, 60, 2)
 
 
 _NO_MARKS = Marks((), (), False)

@@ -99,7 +99,7 @@ PROPERTY_NAMES = (
     "admin1", "admin2", "precision", "geo_precision", "confidence", "date", "date_end", "time_precision",
     "time_expression", "date_source", "event_type", "event_label", "sub_event_type", "evidence", "source", "url",
     "border_km", "border_side", "fatalities", "claimed_by", "claimant_side", "claim", "claimants", "hedged",
-    "outcome", "contested", "reports", "inferred_from",
+    "outcome", "contested", "reports", "inferred_from", "actors",
 )  # the GeoJSON properties in order: also the columns of an empty GeoPackage
 
 
@@ -142,6 +142,7 @@ def properties(i: Incident) -> dict:
         "contested": i.contested,
         "reports": i.report_id.count(",") + 1,  # a merged event's reports (see incidents.merge_across_reports)
         "inferred_from": i.inferred_from,
+        "actors": "; ".join(i.actors),
     }
 
 
@@ -232,12 +233,12 @@ def acled_row(i: Incident, *, digits: int = 5) -> dict:
     events.toml's ``acled``/``acled_sub``; ours stays in ``our_event_type``), actors where the
     evidence states them (actors.toml), fatalities 0 when none are stated, and a timestamp of
     the event's day, so that the same inputs give the same file."""
-    from .events import actors, civilian_targeting, event_types
+    from .events import actor_inter, civilian_targeting, event_types
 
     p = properties(i)
     et = event_types().get(i.event_type)
     acled_type = et.acled if et else "Strategic developments"
-    named = actors(" ".join(i.evidence)) if i.kind == "incident" else []
+    named = [(a, actor_inter(a)) for a in i.actors] if i.kind == "incident" else []
     (a1, t1), (a2, t2) = (named + [("", 0), ("", 0)])[:2]
     day = i.date
     return {

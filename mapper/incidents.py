@@ -17,7 +17,7 @@ from gazetteer import Place
 
 from .border import border_distance
 from .claims import HEDGE_FACTOR, UNKNOWN, ReportClaims, contested
-from .events import EventType, classify, counted, event_type, fatalities, marks
+from .events import EventType, actors, classify, counted, event_type, fatalities, marks
 from .language import fold_cues
 from .memo import Memo
 from .records import (
@@ -200,8 +200,9 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
                          if not any(a < at + len(t.expression) and at < b for a, b in named)]
             raw_low = fold_cues(rec.text[s0:s1])
             per_sentence[m.sentence] = (sentence, *_event_of(rec, m.sentence, sentence, events), found,
-                                        fatalities(sentence), raw_low, marks(raw_low))
-        sentence, et, how, found, fatal, raw_low, mk = per_sentence[m.sentence]
+                                        fatalities(sentence), raw_low, marks(raw_low),
+                                        tuple(n for n, _ in actors(sentence)))
+        sentence, et, how, found, fatal, raw_low, mk, who = per_sentence[m.sentence]
         claim = claims(m.sentence, m.start - s0)
         tr = nearest(found, report.date, m.start - s0)
         # where fire came from («з боку Бєлгорода»), or the wounded were taken, saw no attack;
@@ -217,12 +218,14 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
         if g is None:
             groups[key] = g = {"r": r, "et": et, "tr": tr, "kind": kind, "evidence": [], "mentions": [],
                                "conf": 0.0, "fatal": None, "geo": r.geo_precision, "claims": [],
-                               "how": how if kind == Kind.INCIDENT else "", "aside": aside, "counted": None}
+                               "how": how if kind == Kind.INCIDENT else "", "aside": aside, "counted": None,
+                               "actors": []}
         g["aside"] = g["aside"] and aside  # a place is beside the attack only if every mention says so
         if kind == Kind.MENTION and g["counted"] is None and et is None and counted(rec.text, m.end):
             g["counted"] = m.sentence
         if claim not in g["claims"]:
             g["claims"].append(claim)
+        g["actors"] += [a for a in who if a not in g["actors"]]
         clip = sentence if s1 - s0 <= EVIDENCE_CHARS else clip_evidence(rec.text, (s0, s1), m.start, m.end)
         if clip not in g["evidence"] and len(g["evidence"]) < EVIDENCE_MAX:
             g["evidence"].append(clip)
@@ -238,6 +241,7 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
     _places_of_the_attack(groups, rec)
     if not any(g["kind"] == Kind.INCIDENT for g in groups.values()):
         _report_place_is_the_incident(groups)
+    report_actors: tuple[str, ...] | None = None  # the attackers the whole report names, if asked for
     out = []
     # a file's name, never its local path: outputs are shared
     source = report.source or (PurePath(report.path).name if report.path else "") or report.id
@@ -251,6 +255,11 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
         first = said[0] if said else None
         hedged = all(c.hedged for c in g["claims"])
         outcomes = [c.outcome for c in g["claims"] if c.outcome]
+        named = tuple(g["actors"])
+        if not named and g["kind"] == Kind.INCIDENT and et is not None and et.attack:
+            if report_actors is None:  # a bulletin names its attacker once («ворог», «ВСУ»), not per village
+                report_actors = tuple(n for n, _ in actors(rec.text))
+            named = report_actors
         out.append(Incident(
             incident_id=incident_id(report.id, gid, date, etype), report_id=report.id, kind=g["kind"],
             place=slim, mentions=tuple(g["mentions"]),
@@ -265,6 +274,7 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             claim=first.span if first else "", claimants=tuple(dict.fromkeys(c.claimant.name for c in said)),
             hedged=hedged, outcome=outcomes[0] if outcomes else "", contested=contested(g["claims"]),
             inferred_from=g["how"] if g["kind"] == Kind.INCIDENT else "",
+            actors=named[:2] if g["kind"] == Kind.INCIDENT else (),
         ))
     return out
 
@@ -310,18 +320,19 @@ def _combine(items: list[Incident]) -> Incident:
     first = items[0]
     if len(items) == 1:
         return first
-    ev, mn, src, who = [], [], [], []
+    ev, mn, src, who, acts = [], [], [], [], []
     for i in items:
         ev += [e for e in i.evidence if e not in ev]
         mn += [x for x in i.mentions if x not in mn]
         src += [s for s in i.sources if s not in src]
         who += [c for c in i.claimants if c not in who]
+        acts += [a for a in i.actors if a not in acts]
     told = {(i.claimant_side, i.outcome) for i in items if i.outcome and i.claimed_by}
     split = len({s for s, _ in told}) > 1 and len({o for _, o in told}) > 1
     return replace(first, incident_id=incident_id("merged", first.place.geonameid, first.date, _family(first)),
                    report_id=",".join(dict.fromkeys(r for i in items for r in i.report_id.split(","))),
                    evidence=tuple(ev[:EVIDENCE_MAX]), mentions=tuple(mn), sources=tuple(src),
-                   claimants=tuple(who), hedged=all(i.hedged for i in items),
+                   claimants=tuple(who), actors=tuple(acts[:2]), hedged=all(i.hedged for i in items),
                    outcome=next((i.outcome for i in items if i.outcome), ""),
                    contested=split or any(i.contested for i in items),
                    fatalities=max((i.fatalities for i in items if i.fatalities is not None), default=None),

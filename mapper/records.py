@@ -158,6 +158,9 @@ class Incident:
     # «Гирине (двічі)», a bullet under a lead line), "report" (a place of a report that tells an
     # attack, nothing else explaining it); "" when stated
     inferred_from: str = ""
+    # the attackers the evidence names, else the report ("ворог", «ВСУ», "Russian forces"), as
+    # ACLED names them (mapper/data/actors.toml): ACLED's actor1 and actor2
+    actors: tuple[str, ...] = field(default=())
 
     @property
     def __geo_interface__(self) -> dict:
@@ -180,7 +183,7 @@ _incident_fields = attrgetter(*(f.name for f in fields(Incident)))
 _PLACE_FIELDS = tuple(f.name for f in fields(Place))
 _INCIDENT_FIELDS = tuple(f.name for f in fields(Incident))
 _DATE_FIELDS = ("date", "date_end")
-_TUPLE_FIELDS = ("mentions", "evidence", "sources", "claimants")
+_TUPLE_FIELDS = ("mentions", "evidence", "sources", "claimants", "actors")
 
 
 def incident_to_plain(i: Incident) -> dict:

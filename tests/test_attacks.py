@@ -133,6 +133,7 @@ def test_a_report_that_tells_an_attack_reports_it_at_its_other_places(pipeline, 
     ("Обстріли Краснопілля велися з боку Бєлгорода.", "Krasnopillya", "Belgorod"),  # where fire came from
     ("The shelling of Glotovo came from the direction of Tetkino.", "Glotovo", "Tëtkino"),
     ("Обстрел Глотово вёлся со стороны Краснопілля.", "Glotovo", "Krasnopillya"),
+    ("Обстріл Есмані вівся з боку російського Глушкова.", "Esman", "Glushkovo"),
     ("Drones hit Glotovo; the wounded man was taken to hospital in Rylsk.", "Glotovo", "Rylsk"),
     ("Обстріляли Білопілля, поранену доставили до лікарні в Сумах.", "Bilopillia", "Sumy"),
     ("Shelling of Glotovo overnight. Officials in Belgorod gave no details.", "Glotovo", "Belgorod"),
@@ -145,6 +146,10 @@ def test_a_place_beside_the_attack_is_no_incident(pipeline, text, hit, aside):
 def test_a_place_after_a_weapons_acronym_is_the_place(pipeline):
     found = by_place(incidents(pipeline, "Вночі окупанти атакували ударними БпЛА Харків."))
     assert found["Kharkiv"].event_type == "air_drone_strike"
+
+
+def test_a_place_two_words_after_the_side_fire_came_from_is_where_it_landed(pipeline):
+    assert "Glotovo" in by_place(incidents(pipeline, "Со стороны Украины обстреляли Глотово."))
 
 
 def test_a_report_that_tells_no_attack_infers_nothing(pipeline):

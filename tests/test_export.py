@@ -296,3 +296,30 @@ def test_acled_rows_are_as_acled_codes_them(pipeline, text, etype, sub, targetin
     assert row["sub_event_type"] == export.properties(i)["sub_event_type"]  # one vocabulary in every format
     assert row["event_id_cnty"].startswith("RUS") and row["event_id_cnty"][3:].isdigit()
     assert row["geo_precision"] in (1, 2, 3) and row["time_precision"] in (1, 2, 3)
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Со стороны Украины обстреляли Глотово.", "Military Forces of Ukraine (2019-)"),
+    ("Украинские беспилотники атаковали Глотово.", "Military Forces of Ukraine (2019-)"),
+    ("Окупанти обстріляли Есмань.", "Military Forces of Russia (2000-)"),
+    ("Терористи били по Есмані.", "Military Forces of Russia (2000-)"),
+    ("Удар ворога по Есмані.", "Military Forces of Russia (2000-)"),
+    ("A Russian attack hit Vovchansk.", "Military Forces of Russia (2000-)"),
+    ("A Ukrainian missile struck Glotovo.", "Military Forces of Ukraine (2019-)"),
+])
+def test_the_attacker_the_text_names_is_acleds_actor1(pipeline, text, actor):
+    from tests.conftest import report
+
+    (i,) = [i for i in pipeline.process(report(text)).incidents if i.kind == "incident"]
+    row = export.acled_row(i)
+    assert (row["actor1"], row["inter1"]) == (actor, 1)
+
+
+def test_an_attack_whose_sentence_names_no_attacker_takes_the_reports(pipeline):
+    from tests.conftest import report
+
+    text = "Окупанти атакували прикордонні громади.\n\nУ Есмані поранено жінку. У Шостці загорівся склад."
+    found = {i.place.name: i for i in pipeline.process(report(text)).incidents if i.kind == "incident"}
+    assert found["Esman"].actors == ("Military Forces of Russia (2000-)",)
+    assert export.acled_row(found["Esman"])["actor1"] == "Military Forces of Russia (2000-)"
+    assert export.properties(found["Esman"])["actors"] == "Military Forces of Russia (2000-)"
