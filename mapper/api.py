@@ -157,7 +157,7 @@ def process_many(sources: Iterable[PathOrText], *, date: dt.date | str | None = 
     from .incidents import merge_across_reports
     from .pipeline import open_gazetteer
 
-    files = batch.collect_inputs([os.fspath(s) for s in sources])
+    files = batch.collect_inputs([os.fspath(s) for s in sources], exclude=cache)
     if not files:
         raise InputError("no input files found")
     gpath = str(open_gazetteer(gazetteer).path)

@@ -34,17 +34,69 @@ def output_set() -> Iterator[None]:
         yield
         _STAGED.reset(token)
         token = None
-        try:
-            for tmp, path in staged:
-                os.replace(tmp, path)
-        except OSError as e:
-            raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
+        _publish(staged)
     finally:
         if token is not None:
             _STAGED.reset(token)
         for tmp, _ in staged:
             if tmp.exists():
                 tmp.unlink()
+
+
+def _publish(staged: list[tuple[Path, Path]]) -> None:
+    """Rename every staged file into place; if one rename fails, put back what the others
+    replaced (each old file is kept under a hard link until all are in place), so the folder
+    holds the old set or the new one, never a mix."""
+    done: list[tuple[Path, Path | None]] = []  # (target, its old file's backup or None)
+    pending: Path | None = None  # the backup of the file being replaced
+    try:
+        for tmp, path in staged:
+            backup = None
+            if path.exists():
+                backup = pending = path.with_name(f".{path.name}.{os.getpid()}.old")
+                if backup.exists():
+                    backup.unlink()
+                os.link(path, backup)
+            os.replace(tmp, path)
+            pending = None
+            done.append((path, backup))
+    except OSError as e:
+        for target, backup in reversed(done):
+            with contextlib.suppress(OSError):
+                if backup is not None:
+                    os.replace(backup, target)
+                else:
+                    target.unlink()
+        done = []
+        raise OutputError(f"cannot write {path}: {e.strerror or e}; the previous outputs are kept") from None
+    finally:
+        for backup in [b for _, b in done] + [pending]:
+            if backup is not None:
+                with contextlib.suppress(OSError):
+                    backup.unlink()
+
+
+STALE_AFTER = 600  # seconds: a staged file this old belongs to a run that was killed
+
+
+def remove_stale(folder: str | os.PathLike, *, older_than: float = STALE_AFTER) -> int:
+    """Remove the staged files (``.<name>.<random>.tmp``) and backups (``.<name>.<pid>.old``) a
+    killed run left in ``folder``; a run still writing keeps its own (they are younger)."""
+    import time
+
+    n = 0
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for e in entries:
+        if e.name.startswith(".") and e.name.endswith((".tmp", ".old")) and e.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                if now - e.stat(follow_symlinks=False).st_mtime > older_than:
+                    os.unlink(e.path)
+                    n += 1
+    return n
 
 
 @contextlib.contextmanager

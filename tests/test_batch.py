@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from mapper.cli import cli
 
 
@@ -203,3 +205,62 @@ def test_a_row_with_lone_surrogates_loses_nothing_and_stops_nothing(tmp_path, ru
     warned = json.loads((out / "summary.json").read_text())["warning_list"]
     assert any("(report b): its text had unpaired surrogate" in w for w in warned)
     assert any("(report c): its source" in w for w in warned)
+
+
+def test_an_output_folder_inside_the_input_folder_is_never_read_as_input(tmp_path, runner):
+    from mapper.cli import cli
+
+    src = tmp_path / "reports"
+    src.mkdir()
+    (src / "a.txt").write_text("date 2024-01-01\nShelling of Glotovo.")
+    out = src / "out"
+    for _ in range(2):
+        r = runner.invoke(cli, ["-q", "batch", str(src), "-o", str(out), "--json", "-f", "geojson,csv"],
+                          catch_exceptions=False)
+        assert json.loads(r.output.strip().splitlines()[-1])["inputs"] == 1
+
+
+def test_a_killed_runs_staged_files_are_removed_by_the_next(tmp_path, runner):
+    import os
+    import time
+
+    from mapper.cli import cli
+
+    feed = tmp_path / "a.txt"
+    feed.write_text("date 2024-01-01\nShelling of Glotovo.")
+    out = tmp_path / "out"
+    out.mkdir()
+    old, young = out / ".incidents.geojson.abc123.tmp", out / ".map.html.def456.tmp"
+    for p in (old, young):
+        p.write_bytes(b"x" * 1000)
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    runner.invoke(cli, ["-q", "batch", str(feed), "-o", str(out)], catch_exceptions=False)
+    assert not old.exists() and young.exists()  # a run still writing keeps its own
+
+
+def test_a_failed_rename_of_the_output_set_keeps_the_old_set(tmp_path, monkeypatch):
+    import os
+
+    from mapper import fileio
+    from mapper.errors import OutputError
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("old a")
+    b.write_text("old b")
+    real = os.replace
+    calls = []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:  # the second file's rename fails (a full disk, a killed mount)
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(fileio.os, "replace", flaky)
+    with pytest.raises(OutputError, match="previous outputs are kept"):
+        with fileio.output_set():
+            fileio.write_text(a, "new a")
+            fileio.write_text(b, "new b")
+    monkeypatch.setattr(fileio.os, "replace", real)
+    assert (a.read_text(), b.read_text()) == ("old a", "old b")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]

@@ -11,18 +11,30 @@ from ..errors import InputError
 from .results import FileResult
 
 
-def collect_inputs(inputs: tuple[str, ...] | list[str]) -> list[str]:
-    """Files of folders (recursively, known suffixes), glob matches and plain paths, in order."""
+def collect_inputs(inputs: tuple[str, ...] | list[str], *, exclude: str | Path | None = None) -> list[str]:
+    """Files of folders (recursively, known suffixes), glob matches and plain paths, in order.
+    ``exclude``: a folder (the batch's output): inside an input folder, its files (the last
+    run's outputs and cache) are no inputs; an output folder that holds the inputs excludes none."""
     from ..reports import SUFFIXES
+
+    skip = Path(exclude).resolve() if exclude is not None else None
+
+    def outside(f: Path) -> bool:
+        return skip is None or not f.resolve().is_relative_to(skip)
+
+    def nested(folder: Path) -> bool:  # the output folder lies strictly inside this input folder
+        return skip is not None and skip != folder.resolve() and skip.is_relative_to(folder.resolve())
 
     files: list[str] = []
     for item in inputs:
         p = Path(item)
         if p.is_dir():
             files += sorted(str(f) for f in p.rglob("*")
-                            if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith("."))
+                            if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith(".")
+                            and (not nested(p) or outside(f)))
         elif any(c in item for c in "*?[") and not p.exists():
-            files += sorted(glob.glob(item, recursive=True))
+            files += sorted(f for f in glob.glob(item, recursive=True) if outside(Path(f))
+                            or not nested(Path(f).parent))
         else:
             files.append(item)
     seen: set[str] = set()

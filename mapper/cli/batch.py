@@ -46,14 +46,14 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
       mapper batch reports/ feed.jsonl telegram/result.json -o out/ -f html,geojson,csv -j 2
     """
     from .. import batch as batch_lib
-    from ..fileio import output_set
+    from ..fileio import output_set, remove_stale
     from ..outputs import write_batch
     from ..pipeline import open_gazetteer
 
     t0 = time.perf_counter()
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}: nothing would be kept")
-    files = batch_lib.collect_inputs(inputs)
+    files = batch_lib.collect_inputs(inputs, exclude=out)  # its own outputs and cache are no input
     if not files:
         raise InputError("no input files found")
     gpath = str(open_gazetteer(gazetteer_path).path)  # fail fast on a bad --gazetteer
@@ -89,6 +89,7 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
         first = errors[0]["error"] if errors else "no reports in the inputs"
         more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
         raise InputError(f"no readable input, nothing written: {first}{more}")
+    remove_stale(out_dir)  # what a killed run staged
     with output_set():
         summary, written = write_batch(out_dir, result, fmts, sel, merge=merge, records=records, errors=errors,
                                        warnings=warnings, title=title, cdn=cdn, digits=digits,
