@@ -21,6 +21,7 @@ from typing import NamedTuple
 from importlib.resources import files
 
 from .errors import MapperError
+from .language import fold_cues, fold_letters
 from .records import Report
 
 SIDES = ("ru_official", "ua_official", "independent", "other")
@@ -112,7 +113,8 @@ class PhraseSet:
             # the key: the phrase's literal start, up to a "*" or a quote ("по неподтвержд" of
             # "по неподтвержд* данным"), so that common first words ("is said to", "по словам")
             # do not send every "is" and "по" of a report to a regex
-            key = " ".join(_KEY_RE.match(phrase.lower()).group(0).split())
+            phrase = fold_letters(phrase)  # the one folding of tables and text (ё as е, apostrophes)
+            key = " ".join(_KEY_RE.match(fold_cues(phrase)).group(0).split())
             by_key.setdefault(key, []).append(len(self._rx))
             word = " " not in phrase.strip()
             caps = phrase.rstrip("*") if word and phrase.rstrip("*").isupper() else ""
@@ -129,9 +131,8 @@ class PhraseSet:
 
     def find_all(self, text: str) -> list[Hit]:
         """Every hit, by start (longest first at one start), overlaps and all kinds included."""
-        low = text.lower()
-        if len(low) != len(text):  # a character whose lower case is longer ("İ"): offsets would shift
-            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        low = fold_cues(text)  # (one character for one: offsets hold)
+        folded = fold_letters(text)
         for c in _SPACES:  # a phrase broken over a line still starts with its key (str.replace:
             if c in low:  # str.translate was slower)
                 low = low.replace(c, " ")
@@ -150,10 +151,10 @@ class PhraseSet:
                         end = tail(low, end).end()
                     elif end < size and (low[end].isalnum() or low[end] == "_"):
                         continue
-                    if caps and text[start:end] != caps:
+                    if caps and folded[start:end] != caps:
                         continue  # an acronym in capitals only
                 else:
-                    m = rx.match(text, start)
+                    m = rx.match(folded, start)
                     if not m:
                         continue
                     end = m.end()

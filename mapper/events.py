@@ -187,7 +187,7 @@ def _actor_table() -> tuple[re.Pattern, dict[str, tuple[str, int]]]:
         if not isinstance(a.get("name"), str) or not isinstance(a.get("inter"), int):
             raise ValueError("actors.toml: every actor needs a name and an integer inter code")
         for ph in a["phrases"]:
-            by_phrase[ph.lower()] = (a["name"], a["inter"])
+            by_phrase[fold_cues(ph)] = (a["name"], a["inter"])
     alternation = "|".join(re.escape(p) for p in sorted(by_phrase, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), by_phrase
 
@@ -201,7 +201,7 @@ def actors(text: str) -> list[tuple[str, int]]:
     """The actors a text states, in order, each once: (ACLED actor name, ACLED inter code)."""
     rx, by_phrase = _actor_table()
     out: list[tuple[str, int]] = []
-    for m in rx.finditer(text.lower()):
+    for m in rx.finditer(fold_cues(text)):
         a = by_phrase[m.group(0)]
         if a not in out:
             out.append(a)

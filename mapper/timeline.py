@@ -22,6 +22,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from .dates import FULL_DATE_RES, MONTH_ALT, MONTHS, WEEKDAY_ALT, WEEKDAYS
+from .language import fold_cues
 
 _DAY = dt.timedelta(days=1)
 
@@ -198,7 +199,7 @@ def expressions(sentence: str, anchor: dt.date | None) -> list[tuple[int, TimeRe
     has_digit = bool(_DIGIT.search(sentence))
     found = list(_full_dates(sentence)) if has_digit and _YEAR.search(sentence) else []
     if anchor is not None:
-        low = sentence.lower()
+        low = fold_cues(sentence)  # the one folding of tables and text: «днём» is «днем»
         tags = _tags(low, has_digit)
         # the lower-case patterns on the lower-cased text are faster than re.I; a text whose
         # length changes when lower-cased (rare letters like İ) keeps re.I, to keep the offsets

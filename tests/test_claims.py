@@ -200,3 +200,9 @@ def test_an_oblasts_report_corroborates_a_village_in_it_the_same_day(runner, tmp
     assert set(ev["claimants"].split("; ")) == {"Astra", "Belgorod governor"}
     feats = json.loads((out / "incidents.geojson").read_text(encoding="utf-8"))["features"]
     assert not [f for f in feats if f["properties"]["place"] == "Belgorod Oblast"]  # one event, not two
+
+
+@pytest.mark.parametrize("sentence", ["Как передаёт ТАСС, обстрел продолжается.", "Как передает ТАСС, обстрел продолжается.",
+                                      "Об этом сообщил Гладков.", "Про це повідомили в Сумській ОВА."])
+def test_claim_phrases_fold_as_the_text_does(sentence):
+    assert [c for c in lexicon().sentence(sentence) if c.claimant]

@@ -175,3 +175,13 @@ def test_time_rules_of_the_wrong_shape_are_refused_at_load(change, complaint):
     change(data)
     with pytest.raises(ValueError, match=re.escape(complaint)):
         load_rules(data)
+
+
+@pytest.mark.parametrize("sentence, expression", [("Днём обстреляли окраины.", "Днём"), ("Днем обстреляли окраины.", "Днем")])
+def test_time_words_fold_as_the_tables_do(sentence, expression):
+    import datetime as dt
+
+    from mapper.timeline import expressions
+
+    (found,) = [t for _, t in expressions(sentence, dt.date(2024, 5, 2))]
+    assert (found.expression, found.date) == (expression, dt.date(2024, 5, 2))
