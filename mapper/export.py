@@ -216,8 +216,10 @@ def geojson_bytes(incidents: Iterable[Incident], *, digits: int = 5, mentions: b
 
 
 def geojsonseq_bytes(incidents: Iterable[Incident], *, digits: int = 5, mentions: bool = False) -> bytes:
-    """One feature per line (GeoJSONSeq, as ogr2ogr and jq read it)."""
-    return b"".join(feature_bytes(i, digits=digits) + b"\n" for i in select(incidents, mentions=mentions))
+    """One feature per line (GeoJSONSeq, as ogr2ogr and jq read it). U+2028 and U+2029, line
+    separators to tools that split on every Unicode line end, are written escaped."""
+    out = b"".join(feature_bytes(i, digits=digits) + b"\n" for i in select(incidents, mentions=mentions))
+    return out.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
 
 
 def geojson_text(incidents: Iterable[Incident], *, digits: int = 5, mentions: bool = False) -> str:

@@ -79,11 +79,36 @@ def decode_bytes(data: bytes, *, name: str = "input") -> tuple[str, list[str]]:
     best = from_bytes(data).best()
     if best is None:
         raise InputError(f"{name}: not text in any known encoding")
-    text = str(best)
+    text, encoding = str(best), best.encoding
+    if _cyrillic_share(text) < 0.3:
+        # a short text leaves charset-normalizer guessing (two koi8-r sentences read as cp874):
+        # the border's own encodings, if one of them reads it as mostly Cyrillic words
+        for enc in _CYRILLIC_ENCODINGS:
+            try:
+                alt = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _cyrillic_share(alt) >= 0.6:
+                text, encoding = alt, enc
+                break
     controls = sum(1 for c in text[:4096] if ord(c) < 32 and c not in "\r\n\t\f")
     if controls > 0.05 * min(len(text), 4096):
         raise InputError(f"{name}: binary file, not a report")
-    return text, [f"{name}: not UTF-8, decoded as {best.encoding}"]
+    return text, [f"{name}: not UTF-8, decoded as {encoding}"]
+
+
+_CYRILLIC_ENCODINGS = ("cp1251", "koi8_r", "koi8_u", "cp866", "iso8859_5", "mac_cyrillic")
+
+
+def _cyrillic_share(text: str) -> float:
+    """Of a text's letters, the share that are Cyrillic, and lower case after the first of a
+    word (a wrong single-byte decoding gives Cyrillic in random case: koi8-r read as cp1251)."""
+    letters = [c for c in text[:4096] if c.isalpha()]
+    if not letters:
+        return 0.0
+    good = sum(1 for a, b in zip(" " + text[:4096], text[:4096]) if "\u0400" <= b <= "\u04ff"
+               and (b.islower() or not a.isalpha()))
+    return good / len(letters)
 
 
 def slug_id(path: Path) -> str:

@@ -323,3 +323,12 @@ def test_an_attack_whose_sentence_names_no_attacker_takes_the_reports(pipeline):
     assert found["Esman"].actors == ("Military Forces of Russia (2000-)",)
     assert export.acled_row(found["Esman"])["actor1"] == "Military Forces of Russia (2000-)"
     assert export.properties(found["Esman"])["actors"] == "Military Forces of Russia (2000-)"
+
+
+def test_geojsonseq_escapes_unicode_line_separators(incs):
+    from dataclasses import replace
+
+    inc = replace(export.select(incs)[0], evidence=("one\u2028two\u2029three",))
+    out = export.geojsonseq_bytes([inc])
+    assert "\u2028".encode() not in out and "\u2029".encode() not in out
+    assert json.loads(out.decode().splitlines()[0])["properties"]["evidence"] == "one\u2028two\u2029three"

@@ -238,3 +238,16 @@ def test_an_oversized_jsonl_row_is_skipped_without_being_held(tmp_path):
     assert [r.id for r in items if hasattr(r, "text")] == ["a", "c"]
     assert len(errors) == 1 and "row 2: 20.0 MB is over the 1,000 bytes limit" in errors[0].error
     assert peak < 5_000_000
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("Обстрел Глотово продолжался всю ночь. Губернатор сообщил о двух раненых.", "koi8_r"),
+    ("Обстрел Глотово продолжался всю ночь. Губернатор сообщил о двух раненых.", "cp1251"),
+    ("Обстріл Есмані тривав усю ніч. Поранено двох людей.", "koi8_u"),
+    ("Шебекино.", "koi8_r"),
+])
+def test_a_short_report_in_a_cyrillic_single_byte_encoding_reads_as_written(text, encoding):
+    from mapper.reports import decode_bytes
+
+    got, warnings = decode_bytes(text.encode(encoding))
+    assert got == text and "not UTF-8" in warnings[0]
