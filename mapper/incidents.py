@@ -119,9 +119,10 @@ def _report_place_is_the_incident(groups: "OrderedDict[tuple, dict]") -> None:
     """A report that names places in the theatre but states no event ("Izyum mass grave",
     "Russian army in Trostyanets, Sumy", "Kreminna") is still a report of something there: its
     most specific place (the first of those) becomes an incident of type ``other``, with the
-    lower confidence a mention has. A report is written because something happened somewhere."""
+    lower confidence a mention has. A report is written because something happened somewhere:
+    on an axis of advance it names alone ("Kupiansk axis, photo"), around the town it is named after."""
     pool = [(k, g) for k, g in groups.items()
-            if g["r"].level in _RANK and theatre_prior(g["r"].place) > 0 and not g["aside"]]
+            if g["r"].level in _RANK and theatre_prior(g["r"].place) > 0 and (not g["aside"] or g["axis"])]
     if not pool:
         return
     _, g = min(pool, key=lambda kg: _RANK[kg[1]["r"].level])
@@ -205,9 +206,10 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
         sentence, et, how, found, fatal, raw_low, mk, who = per_sentence[m.sentence]
         claim = claims(m.sentence, m.start - s0)
         tr = nearest(found, report.date, m.start - s0)
-        # where fire came from («з боку Бєлгорода»), or the wounded were taken, saw no attack;
+        # an axis of advance («на Покровському напрямку»), where fire came from («з боку
+        # Бєлгорода»), or where the wounded were taken, saw no attack;
         # nor, if its sentence states no event, where those who say so sit ("Officials in Belgorod")
-        aside = mk.origin_of_fire(raw_low, m.start - s0) or mk.destination_of(raw_low, m.start - s0) \
+        aside = m.axis or mk.origin_of_fire(raw_low, m.start - s0) or mk.destination_of(raw_low, m.start - s0) \
             or (et is None and mk.speakers)
         kind = Kind.INCIDENT if et is not None and r.level != Level.COUNTRY and not aside else Kind.MENTION
         if m.headline and body_has_incident:
@@ -219,8 +221,9 @@ def build_incidents(report: Report, rec: Recognition, resolved: list[Resolved]) 
             groups[key] = g = {"r": r, "et": et, "tr": tr, "kind": kind, "evidence": [], "mentions": [],
                                "conf": 0.0, "fatal": None, "geo": r.geo_precision, "claims": [],
                                "how": how if kind == Kind.INCIDENT else "", "aside": aside, "counted": None,
-                               "actors": []}
+                               "actors": [], "axis": m.axis}
         g["aside"] = g["aside"] and aside  # a place is beside the attack only if every mention says so
+        g["axis"] = g["axis"] and m.axis
         if kind == Kind.MENTION and g["counted"] is None and et is None and counted(rec.text, m.end):
             g["counted"] = m.sentence
         if claim not in g["claims"]:

@@ -21,7 +21,7 @@ TABLES = (
     "locative", "fuzzy_cues", "near", "near_after", "person_titles", "officials", "not_places",
     "water_before", "water_after", "given_names", "org_suffixes", "org_names", "actor_after",
     "actor_nouns", "actor_before", "title_small_words", "possessive_place_words", "boilerplate",
-    "facility_words", "settlement_nouns", "venue_before",
+    "facility_words", "settlement_nouns", "venue_before", "axis_after",
 )
 
 

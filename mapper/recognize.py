@@ -582,7 +582,10 @@ class Recognizer:
                 near = bool(self.lex.before("near", tk, i, lo)) or (j + 1 < hi and tk.lower[j + 1] in near_after)
                 if role == Role.PLACE and key in fuzzy_keys:
                     reason = fuzzy_keys[key]
+                # an axis of advance named after a town («на Покровському напрямку») places the
+                # report's other names (it stays a place for resolution) but is no incident place
+                axis = role == Role.PLACE and bool(self.lex.after("axis_after", tk, j, hi))
                 a, b = starts[i] + offset, tk.end[j] + offset
                 mentions.append(Mention(text=text[a:b], start=a, end=b, key=key, sentence=si, role=role,
                                         reason=reason, near=near,
-                                        headline=role == Role.PLACE and si < 2 and in_title.headline(i, matched)))
+                                        headline=role == Role.PLACE and si < 2 and in_title.headline(i, matched), axis=axis))

@@ -84,6 +84,7 @@ class Mention:
     reason: str = ""  # why rejected, or a note (e.g. "near")
     near: bool = False  # "near X", "outside X", "X area": the event is around the place
     headline: bool = False  # in the report's headline (a Title Case run of its first two sentences)
+    axis: bool = False  # names an axis of advance («на Покровському напрямку»): context, not an incident place
 
 
 @dataclass(frozen=True, slots=True)

@@ -329,3 +329,15 @@ def test_a_dateline_or_a_venue_is_no_incident_place(pipeline, text, place, aside
 def test_a_place_opening_a_sentence_of_its_own_is_still_a_place(pipeline):
     names = {i.place.name for i in pipeline.process(report("Kharkiv was shelled — two people were hurt.")).incidents}
     assert names == {"Kharkiv"}
+
+
+@pytest.mark.parametrize("text, place, axis", [
+    ("На Новопавлівському напрямку ворог атакував поблизу Котлиного.", "Kotlyne", "Novopavlivske"),
+    ("Fighting continued in the Vovchansk direction near Starytsia.", "Starytsia", "Vovchansk"),
+    ("На Покровском направлении противник атаковал у Котлиного.", "Kotlyne", "Pokrovsk"),
+])
+def test_an_axis_of_advance_places_the_report_but_is_no_incident_place(pipeline, text, place, axis):
+    res = pipeline.process(report(text))
+    assert place in {i.place.name for i in res.incidents if i.kind == "incident"}
+    assert axis not in {i.place.name for i in res.incidents if i.kind == "incident"}
+    assert any(m.axis for m in res.recognition.mentions)
