@@ -83,6 +83,7 @@ class CueTable:
     speakers: tuple[str, ...]  # words of a sentence about who says so ("officials", «повідомили»)
     counted: re.Pattern  # a place counted as an attack's item ("(5 разів)", «двічі»)
     civilians: tuple[str, ...] = ()  # words that say an attack hit civilians
+    intercepted: re.Pattern | None = None  # «уничтожены 12 беспилотников»: an interception
 
 
 def _strings(where: str, value: object) -> list[str]:
@@ -121,7 +122,8 @@ def load_table(data: dict, forms: dict[str, list[str]]) -> CueTable:
                         tuple(fold_cues(p) for p in _strings("inference.origin", inf["origin"])),
                         tuple(fold_cues(p) for p in _strings("inference.destination", inf["destination"])),
                         tuple(fold_cues(p) for p in _strings("inference.speakers", inf["speakers"])),
-                        counted, tuple(fold_cues(w) for w in _strings("civilians", data["civilians"])))
+                        counted, tuple(fold_cues(w) for w in _strings("civilians", data["civilians"])),
+                        re.compile("|".join(f"(?:{p})" for p in _strings("inference.intercepted", inf["intercepted"]))))
     except (KeyError, TypeError, AttributeError, re.error) as e:
         raise MapperError(f"events.toml is malformed: {e}") from None
 
@@ -232,6 +234,10 @@ def classify(sentence: str) -> EventType | None:
             best, best_et, cue, frame = rank, et, low[start:end + 1], is_frame
     if best_et is None:
         return None
+    if best_et.type in ("air_drone_strike", "missile_strike"):  # «уничтожены 12 беспилотников»
+        m = cue_table().intercepted.search(low)
+        if m:
+            return _with_cue(event_types()["interception"], m.group(0), "")
     return _with_cue(best_et, cue, "frame" if frame else "")
 
 

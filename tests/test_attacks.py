@@ -76,9 +76,20 @@ def test_attack_frames_are_shelling_inferred_from_a_frame(sentence):
     "Air defence downed a drone near the border",
     "Дежурными средствами перехвачены три ракеты",
     "Дрон перехоплено над селом",
+    "Над территорией области уничтожены 12 беспилотников",  # no air-defence word: the verb and the drone
+    "Знищено п'ять ударних БпЛА",
+    "Troops destroyed three drones overnight",
 ])
 def test_interceptions_are_events(sentence):
     assert classify(sentence).type == "interception"
+
+
+@pytest.mark.parametrize("sentence, etype", [
+    ("В результате атаки дрона уничтожен автомобиль", "air_drone_strike"),  # what the drone destroyed
+    ("Ракетный удар уничтожил склад", "missile_strike"),
+])
+def test_what_a_strike_destroys_is_no_interception(sentence, etype):
+    assert classify(sentence).type == etype
 
 
 def test_interception_is_acled_disrupted_weapons_use():
