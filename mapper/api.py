@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,11 +73,19 @@ def _pipeline(path: str | None):
     return Pipeline(path)
 
 
+_BY_GAZETTEER: "weakref.WeakKeyDictionary[Gazetteer, object]" = weakref.WeakKeyDictionary()
+
+
 def _pipeline_for(gazetteer: Gazetteer | PathOrText | None):
+    """The pipeline of a gazetteer, made once: a notebook calling process() in a loop pays the
+    recogniser's and resolver's set-up once (by path, or by the Gazetteer object while it lives)."""
     from .pipeline import Pipeline
 
     if isinstance(gazetteer, Gazetteer):
-        return Pipeline(gazetteer)
+        p = _BY_GAZETTEER.get(gazetteer)
+        if p is None:
+            p = _BY_GAZETTEER[gazetteer] = Pipeline(gazetteer)
+        return p
     return _pipeline(os.fspath(gazetteer) if gazetteer is not None else None)
 
 

@@ -136,12 +136,6 @@ def cue_table() -> CueTable:
     return load_table(tomllib.loads((data / "events.toml").read_text(encoding="utf-8")), forms)
 
 
-def table() -> list[tuple[EventType, tuple[str, ...]]]:
-    """The event types in priority order, each with its folded cues."""
-    t = cue_table()
-    return [(et, tuple(c for c, e, _, _ in t.cues if e is et)) for et in t.types]
-
-
 @lru_cache(maxsize=1)
 def automaton():
     """All cues in one Aho-Corasick automaton: a sentence is scanned once, in C, whatever the
