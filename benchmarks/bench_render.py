@@ -28,7 +28,7 @@ def main() -> None:
         from mapper import export
         from mapper.pipeline import Pipeline
         from mapper.reports import read_path
-        from mapper.render import write_map
+        from mapper.webmap import write_map
 
         res = Pipeline().process(read_path(SEED).reports[0])
         base = export.select(res.incidents)

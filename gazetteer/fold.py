@@ -29,6 +29,7 @@ __all__ = [
     "is_cyrillic",
     "latin_variants",
     "strip_diacritics",
+    "rules",
 ]
 
 # A word: letters, optionally joined by an apostrophe (Vil'khivka, В'язове). Digits, dashes and
@@ -138,3 +139,11 @@ def latin_variants(name: str) -> dict[str, str]:
     a = anyascii(name)
     out[a] = "any" if a in out and out[a] != "any" else out.get(a, "any")
     return {v: lang for v, lang in out.items() if v and not is_cyrillic(v)}
+
+
+def rules() -> dict:
+    """The folding rules as data, for a folding done where Python is not (the map page's search
+    folds what a user types with them, and meets the keys this module made)."""
+    return {"apostrophes": APOSTROPHES, "pre": {chr(k): v for k, v in _PRE_MAP.items()},
+            "latin": [list(r) for r in _LATIN_RULES],
+            "cyrillic": {chr(k): v or "" for k, v in _CYR_MAP.items()}}

@@ -331,6 +331,15 @@ class Gazetteer:
         out.sort(key=lambda t: (t[1], -t[0].population))
         return out[:k]
 
+    def settlements_within(self, south: float, west: float, north: float, east: float,
+                           limit: int = 2000) -> list[tuple[float, float, str]]:
+        """(lat, lon, name) of the settlements in a box, the most populous first (R*Tree): the
+        villages a map names around its incidents when it has no tiles."""
+        return [(lat, lon, name) for lat, lon, name in self._con.execute(
+            "SELECT p.lat, p.lon, p.name FROM places_rtree r JOIN places p ON p.id = r.id "
+            "WHERE r.minlat<=? AND r.maxlat>=? AND r.minlon<=? AND r.maxlon>=? AND p.fclass='P' "
+            "ORDER BY p.pop DESC LIMIT ?", (north, south, east, west, limit))]
+
     def settlement_counts(self) -> dict[tuple[str, str], int]:
         """Settlements by (country, admin-1) in Ukraine, Russia and Belarus."""
         return settlement_counts(self.path)

@@ -7,14 +7,15 @@ export/render; ``mapper.cli`` sits on top, and so does the library face below
     import mapper
     result = mapper.process("date 2024-05-10\nShelling of Glotovo overnight.")
     result.to_geodataframe()
+    mapper.Map(result)                # a folium.Map: add layers, save(), or show it inline
 """
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "Incident", "MapperError", "Report", "Result", "Results", "process", "process_many",
+__all__ = ["InputError", "Incident", "Map", "MapperError", "Report", "Result", "Results", "process", "process_many",
            "read", "to_geodataframe", "__version__"]
 
-_FROM = {"InputError": "errors", "MapperError": "errors", "Incident": "records", "Report": "records",
+_FROM = {"InputError": "errors", "MapperError": "errors", "Incident": "records", "Report": "records", "Map": "webmap",
          "Result": "api", "Results": "api", "process": "api", "process_many": "api", "read": "api",
          "to_geodataframe": "api"}
 

@@ -4,8 +4,11 @@ packages, so a map works from ``file://`` with no network.
     python -m mapper.build_assets                 # runs 'npm pack' for each package
     python -m mapper.build_assets --packs DIR     # the .tgz files already in DIR
 
-Each file is copied as the package ships it; Leaflet's CSS gets its two layer-control images
-inlined as data: URIs (a page that is one file cannot point at images beside it). The manifest
+Each file is copied as the package ships it, except that every image a stylesheet names
+(Leaflet's layer-control icon, the full-screen and measuring buttons) is inlined as a data: URI:
+a page that is one file cannot point at images beside it. These are the files folium's own
+plugins (Fullscreen, MeasureControl, MarkerCluster, HeatMap) load from CDNs; the map carries
+them instead (:mod:`mapper.webmap`). The manifest
 records, per file, the package and version, the unpkg URL of the same file and its SRI hash, so
 ``--cdn`` pages load exactly these versions, checked by the browser, never a moving branch.
 """
@@ -16,6 +19,8 @@ import argparse
 import base64
 import hashlib
 import json
+import posixpath
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -26,9 +31,16 @@ OUT = Path(__file__).resolve().parent / "data" / "vendor"
 PACKAGES = [
     ("leaflet", "1.9.4", "BSD-2-Clause", {"dist/leaflet.js": "leaflet.js", "dist/leaflet.css": "leaflet.css"}),
     ("leaflet.markercluster", "1.5.3", "MIT", {"dist/leaflet.markercluster.js": "leaflet.markercluster.js",
-                                                "dist/MarkerCluster.css": "MarkerCluster.css"}),
+                                                "dist/MarkerCluster.css": "MarkerCluster.css",
+                                                "dist/MarkerCluster.Default.css": "MarkerCluster.Default.css"}),
     ("leaflet.heat", "0.2.0", "BSD-2-Clause", {"dist/leaflet-heat.js": "leaflet-heat.js"}),
+    ("leaflet.fullscreen", "3.0.0", "MIT", {"Control.FullScreen.js": "Control.FullScreen.js",
+                                             "Control.FullScreen.css": "Control.FullScreen.css"}),
+    ("leaflet-measure", "2.1.7", "MIT", {"dist/leaflet-measure.js": "leaflet-measure.js",
+                                          "dist/leaflet-measure.css": "leaflet-measure.css"}),
 ]
+_URL_RE = re.compile(r"url\(['\"]?([^'\")]+)['\"]?\)")
+_MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
 
 
 def sri(data: bytes) -> str:
@@ -43,11 +55,18 @@ def _pack(name: str, version: str, packs: Path | None) -> tarfile.TarFile:
     return tarfile.open(packs / f"{name}-{version}.tgz")
 
 
-def _inline_images(css: str, tar: tarfile.TarFile) -> str:
-    for img in ("layers.png", "layers-2x.png"):
-        data = tar.extractfile(f"package/dist/images/{img}").read()
-        css = css.replace(f"url(images/{img})", "url(data:image/png;base64," + base64.b64encode(data).decode() + ")")
-    return css
+def _inline_images(css: str, src: str, tar: tarfile.TarFile) -> str:
+    """Every ``url(...)`` of a file in the package replaced by the file as a data: URI."""
+    def inline(m: re.Match) -> str:
+        ref = m.group(1)
+        if ref.startswith(("data:", "http:", "https:", "#")):
+            return m.group(0)
+        path = posixpath.normpath(posixpath.join("package", posixpath.dirname(src), ref))
+        data = tar.extractfile(path).read()
+        mime = _MIME[posixpath.splitext(path)[1]]
+        return f"url(data:{mime};base64,{base64.b64encode(data).decode()})"
+
+    return _URL_RE.sub(inline, css)
 
 
 def build(packs: Path | None, out: Path = OUT) -> dict:
@@ -59,8 +78,8 @@ def build(packs: Path | None, out: Path = OUT) -> dict:
             for src, dest in wanted.items():
                 raw = tar.extractfile(f"package/{src}").read()
                 text = raw.decode("utf-8")
-                if dest == "leaflet.css":
-                    text = _inline_images(text, tar)
+                if dest.endswith(".css"):
+                    text = _inline_images(text, src, tar)
                 (out / dest).write_text(text, encoding="utf-8")
                 manifest["files"][dest] = {"package": name, "version": version,
                                            "cdn": f"https://unpkg.com/{name}@{version}/{src}", "integrity": sri(raw)}

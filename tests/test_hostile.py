@@ -58,7 +58,7 @@ def test_no_payload_runs_when_the_map_is_opened(tmp_path, runner):
     with Browser(block_network=True) as b:
         b.open(out / "hostile.html")
         d = b.driver
-        d.execute_script("IM.all[0].openPopup()")
+        d.execute_script("IM.openIncident(0)")
         time.sleep(0.4)
         popup = d.find_element("css selector", ".leaflet-popup-content").get_attribute("textContent")
         assert "CANARY-{{ 7*7 }}-X" in popup
