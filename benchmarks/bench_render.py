@@ -1,4 +1,5 @@
-"""Rendering: cold `mapper render` of the seed (map + GeoJSON) and a combined map of 20,000
+"""Rendering: cold `mapper render` of the seed (map + GeoJSON), interleaved with a process that
+only imports folium (the floor any folium map starts from), and a combined map of 20,000
 incidents (write time, file size, and time until Chromium has drawn it)."""
 
 import random
@@ -16,12 +17,17 @@ SEED = ROOT / "seeds" / "000_d1e38bd754553174.txt"
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        runs = []
-        for k in range(5):
+        runs, floor = [], []
+        for k in range(7):  # interleaved: a busy neighbour slows both alike
             t = time.perf_counter()
             subprocess.run([str(Path(sys.executable).parent / "mapper"), "-q", "render", str(SEED), "-o", f"{tmp}/r{k}"], check=True)
             runs.append(time.perf_counter() - t)
-        print(f"cold `mapper render seed` (html + geojson): median {statistics.median(runs):.2f} s, min {min(runs):.2f} s")
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "import folium"], check=True)
+            floor.append(time.perf_counter() - t)
+        print(f"cold `mapper render seed` (html + geojson): median {statistics.median(runs):.2f} s, min {min(runs):.2f} s; "
+              f"`import folium` alone: median {statistics.median(floor):.2f} s "
+              f"(+{statistics.median(runs) - statistics.median(floor):.2f} s)")
 
         import datetime as dt
 

@@ -17,7 +17,6 @@ from . import export
 from .fileio import output_set, write_text
 from .incidents import merge_across_reports
 from .render import load_regions
-from .webmap import write_map
 
 
 def write_set(out_dir: Path, stem: str, incidents, fmts, *, title, cdn, digits, mentions, png=False,
@@ -29,6 +28,8 @@ def write_set(out_dir: Path, stem: str, incidents, fmts, *, title, cdn, digits, 
         for fmt in fmts:
             path = out_dir / f"{stem}.{fmt}"
             if fmt == "html":
+                from .webmap import write_map  # folium, imported only when a map is written
+
                 written.append(write_map(path, export.select(incidents, mentions=mentions), title=title,
                                          cdn=cdn, regions=regions))
             else:
@@ -68,6 +69,8 @@ def write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings,
                          [f for f in fmts if f != "html" and (merge or f != "geojson")],
                          title=None, cdn=cdn, digits=digits, mentions=mentions)
     if "html" in fmts:
+        from .webmap import write_map
+
         written.append(write_map(out_dir / "map.html", export.select(incidents, mentions=mentions),
                                  title=title or f"Incidents from {n_reports} reports", cdn=cdn,
                                  regions=load_regions(regions_path) if regions_path else None))

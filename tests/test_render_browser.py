@@ -620,3 +620,18 @@ def test_mapper_map_is_a_folium_map_a_user_can_add_to(browser, seed_report, tmp_
     icons = d.find_elements("css selector", "img.leaflet-marker-icon")
     assert len(icons) == 1 and icons[0].is_displayed()
     assert severe(browser) == []
+
+
+def test_tool_buttons_are_images_not_font_glyphs(browser, seed_map):
+    """A font without ⛶ or ▶ shows an empty box: the buttons carry their pictures."""
+    browser.open(seed_map[0])
+    d = browser.driver
+    backgrounds = d.execute_script("""return ['.leaflet-control-zoom-fullscreen', '.leaflet-control-measure-toggle']
+        .map(function (s) { return getComputedStyle(document.querySelector(s)).backgroundImage.slice(0, 15); })""")
+    assert all(b.startswith('url("data:image') for b in backgrounds), backgrounds
+    play = d.find_element("css selector", ".im-play")
+    assert play.text == "" and play.find_elements("css selector", "svg path")
+    play.click()
+    assert play.get_attribute("data-state") == "pause"
+    play.click()
+    assert play.get_attribute("data-state") == "play"

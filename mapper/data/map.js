@@ -759,7 +759,16 @@
     var undated = IM.rows.filter(function (r) { return r.s === null; }).length;
     var und = undated ? button(bar, "im-undated", "undated " + undated, "Incidents with no date: shown when all dates are", function () { IM.setWindow(0); }) : null;
     var row = el("div", "im-time-row", div);
-    var play = button(row, "im-play", "▶", "Play the period day by day", null);
+    var play = button(row, "im-play", "", "Play the period day by day", null);
+    // the icons are inline SVG: a font without the glyph would show an empty box
+    function icon(kind) {
+      play.textContent = "";
+      var g = svg("svg", { width: 12, height: 12, viewBox: "0 0 12 12", "aria-hidden": "true" }, play);
+      if (kind === "play") svg("path", { d: "M2 1 L11 6 L2 11 Z", fill: "currentColor" }, g);
+      else { svg("rect", { x: 2, y: 1, width: 3, height: 10, fill: "currentColor" }, g); svg("rect", { x: 7, y: 1, width: 3, height: 10, fill: "currentColor" }, g); }
+      play.dataset.state = kind;
+    }
+    icon("play");
     var range = el("input", "im-range", row);
     range.type = "range";
     range.min = String(cfg.span[0]);
@@ -798,14 +807,14 @@
     range.oninput = function () { IM.setTime(Number(range.value)); };
     var timer = null;
     play.onclick = function () {
-      if (timer) { clearInterval(timer); timer = null; play.textContent = "▶"; return; }
+      if (timer) { clearInterval(timer); timer = null; icon("play"); return; }
       var days = Math.max(1, Math.round((cfg.span[1] - cfg.span[0]) / DAY));
       var step = Math.max(DAY, Math.ceil(days / 60) * DAY);
       S.t = cfg.span[0];
-      play.textContent = "❚❚";
+      icon("pause");
       timer = setInterval(function () {
         IM.setTime(S.t + step);
-        if (S.t >= cfg.span[1] - DAY) { clearInterval(timer); timer = null; play.textContent = "▶"; }
+        if (S.t >= cfg.span[1] - DAY) { clearInterval(timer); timer = null; icon("play"); }
       }, 250);
     };
     var edges = null;
