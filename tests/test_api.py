@@ -97,9 +97,10 @@ def test_process_many_equals_mapper_batch(tmp_path, runner):
     assert len(res.to_geodataframe()) == len(cli_fc["features"])
 
 
-def test_the_readmes_python_example_runs():
+def test_the_readmes_python_example_runs(tmp_path):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## Python API", 1)[1]
     code = section.split("```python", 1)[1].split("```", 1)[0]
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
     assert "Tëtkino" in out.stdout and "datetime64" in out.stdout
+    assert "Tetkino" in (tmp_path / "glotovo.html").read_text(encoding="utf-8")  # the map it saved
