@@ -29,13 +29,6 @@ from .reports import parse_text, read_path
 
 PathOrText = str | os.PathLike
 
-# the closed vocabularies of the incident table, as pandas categoricals
-CATEGORICAL = ("kind", "precision", "event_type", "event_label", "date_source", "claimant_side", "border_side",
-               "country_code", "inferred_from", "outcome")
-NULLABLE_INTEGERS = ("geonameid", "geo_precision", "time_precision", "fatalities", "reports")
-FLOATS = ("confidence", "border_km")
-BOOLEANS = ("hedged", "contested")
-DATES = ("date", "date_end")
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:
@@ -99,9 +92,9 @@ class Result:
     mentions: tuple[Incident, ...] = ()
     rejected: tuple[Mention, ...] = ()
 
-    def to_geodataframe(self, *, mentions: bool = False):
+    def to_geodataframe(self, *, mentions: bool = False, areas: bool = False):
         """The incidents (and with ``mentions`` the mention records) as a GeoDataFrame."""
-        return to_geodataframe(self.incidents + (self.mentions if mentions else ()))
+        return to_geodataframe(self.incidents + (self.mentions if mentions else ()), areas=areas)
 
     @property
     def __geo_interface__(self) -> dict:
@@ -121,8 +114,8 @@ class Results:
     warnings: tuple[str, ...] = ()
     reports: int = 0
 
-    def to_geodataframe(self, *, mentions: bool = False):
-        return to_geodataframe(self.incidents + (self.mentions if mentions else ()))
+    def to_geodataframe(self, *, mentions: bool = False, areas: bool = False):
+        return to_geodataframe(self.incidents + (self.mentions if mentions else ()), areas=areas)
 
     @property
     def __geo_interface__(self) -> dict:
@@ -183,40 +176,16 @@ def process_many(sources: Iterable[PathOrText], *, date: dt.date | str | None = 
                    tuple(res.errors), tuple(warnings), res.reports)
 
 
-def to_geodataframe(incidents: Sequence[Incident] | Iterable[Incident]):
+def to_geodataframe(incidents: Sequence[Incident] | Iterable[Incident], *, areas: bool = False):
     """Incidents as a GeoDataFrame in EPSG:4326, one row each, with the columns of the GeoJSON
     properties (README, *Output schema*) as real types: ``date``/``date_end`` datetime64,
     closed vocabularies (``event_type``, ``kind``, ``precision``, ``claimant_side`` ...) as
     categoricals, counts and codes as nullable integers (``Int64``), ``hedged``/``contested``
-    as booleans, the point of each place as its geometry. An empty list gives the same columns."""
-    import geopandas as gpd
-    import pandas as pd
-    from shapely.geometry import Point
+    as booleans; the geometry each place's point, or with ``areas`` an oblast-level incident's
+    oblast polygon (see :mod:`mapper.table`). An empty list gives the same columns."""
+    from .table import incident_table
 
-    from .events import cue_table
-    from .export import PROPERTY_NAMES, properties
-
-    rows = list(incidents)
-    df = pd.DataFrame([properties(i) for i in rows], columns=list(PROPERTY_NAMES))
-    vocab = {"event_type": [et.type for et in cue_table().types] + ["mention"],
-             "kind": [k.value for k in Kind]}
-    for col in PROPERTY_NAMES:
-        if col in DATES:
-            df[col] = pd.to_datetime(df[col], format="ISO8601").astype("datetime64[ns]")
-        elif col in NULLABLE_INTEGERS:
-            df[col] = df[col].astype("Int64")
-        elif col in FLOATS:
-            df[col] = df[col].astype("float64")
-        elif col in BOOLEANS:
-            df[col] = df[col].astype("bool")
-        elif col in CATEGORICAL:
-            cats = vocab.get(col)
-            df[col] = pd.Categorical(df[col].astype("string"), categories=cats) if cats else \
-                df[col].astype("string").astype("category")
-        else:
-            df[col] = df[col].astype("string")
-    geometry = [Point(i.place.lon, i.place.lat) for i in rows]
-    return gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
+    return incident_table(incidents, areas=areas)
 
 
 __all__ = ["Result", "Results", "process", "process_many", "read", "to_geodataframe"]

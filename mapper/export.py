@@ -20,13 +20,11 @@ from pathlib import Path
 
 import orjson
 
-from gazetteer import Place
-
 from .errors import OutputError
 from .events import labels
 from .fileio import atomic_path, write_bytes
-from .memo import Memo
 from .records import Incident
+from .table import PROPERTY_NAMES, place_fields, properties
 
 FORMATS = ("html", "geojson", "csv", "kml", "gpkg")
 # ACLED's columns, in ACLED's order (its codebook); the CSV adds ours after them
@@ -78,72 +76,6 @@ def event_id_cnty(i: Incident) -> str:
     """ACLED's event id: the country's ISO 3166 alpha-3 code and a number (UKR12345678), the
     number taken from the incident's stable id, so re-runs give the same ids."""
     return ISO3.get(i.place.country_code, i.place.country_code or "XXX") + str(int(i.incident_id[-12:], 16) % 10**9)
-
-
-_PLACE_FIELDS = Memo(100_000)  # geonameid -> (the place, digits, its fields ..., (lon, lat))
-
-
-def _place_fields(p: Place, digits: int = 5) -> tuple:
-    """A place's own properties and rounded (lon, lat), worked out once per place object: a
-    batch writes tens of thousands of incidents at a few hundred places, and neither the
-    Cyrillic name nor rounding a float to n digits is free."""
-    hit = _PLACE_FIELDS.get(p.geonameid)
-    if hit is not None and hit[0] is p and hit[1] == digits:  # (this very place: another gazetteer's may share its id)
-        return hit
-    return _PLACE_FIELDS.put(p.geonameid, (p, digits, p.name, p.cyrillic_name, p.geonameid, p.country_code,
-                                           p.region_name, p.district_name, (round(p.lon, digits), round(p.lat, digits))))
-
-
-PROPERTY_NAMES = (
-    "report_id", "incident_id", "kind", "place", "place_local", "mention", "geonameid", "country_code",
-    "admin1", "admin2", "precision", "geo_precision", "confidence", "date", "date_end", "time_precision",
-    "time_expression", "date_source", "event_type", "event_label", "sub_event_type", "evidence", "source", "url",
-    "border_km", "border_side", "fatalities", "claimed_by", "claimant_side", "claim", "claimants", "hedged",
-    "outcome", "contested", "reports", "inferred_from", "actors",
-)  # the GeoJSON properties in order: also the columns of an empty GeoPackage
-
-
-def properties(i: Incident) -> dict:
-    _, _, name, local, gid, cc, admin1, admin2, _ = _place_fields(i.place)
-    return {
-        "report_id": i.report_id,
-        "incident_id": i.incident_id,
-        "kind": i.kind,
-        "place": name,
-        "place_local": local,
-        "mention": "; ".join(i.mentions),
-        "geonameid": gid,
-        "country_code": cc,
-        "admin1": admin1,
-        "admin2": admin2,
-        "precision": i.level,
-        "geo_precision": i.geo_precision,
-        "confidence": round(i.confidence, 3),
-        "date": i.date.isoformat() if i.date else None,
-        "date_end": i.date_end.isoformat() if i.date_end else None,
-        "time_precision": i.time_precision,
-        "time_expression": i.time_expression,
-        "date_source": i.date_source,
-        "event_type": i.event_type,
-        "event_label": labels().get(i.event_type, "Mention"),
-        "sub_event_type": i.sub_event_type,
-        "evidence": "\n".join(i.evidence),
-        "source": "; ".join(i.sources) or i.source,
-        "url": i.url,
-        "border_km": i.border_km,
-        "border_side": i.border_side,
-        "fatalities": i.fatalities,
-        "claimed_by": i.claimed_by,
-        "claimant_side": i.claimant_side,
-        "claim": i.claim,
-        "claimants": "; ".join(i.claimants),
-        "hedged": i.hedged,
-        "outcome": i.outcome,
-        "contested": i.contested,
-        "reports": i.report_id.count(",") + 1,  # a merged event's reports (see incidents.merge_across_reports)
-        "inferred_from": i.inferred_from,
-        "actors": "; ".join(i.actors),
-    }
 
 
 def feature(i: Incident, *, digits: int = 5) -> dict:
@@ -206,7 +138,7 @@ def write_collection(path: str | os.PathLike, parts: list[bytes], bbox: tuple | 
 
 def coordinates(i: Incident, digits: int = 5) -> tuple[float, float]:
     """(lon, lat) rounded to ``digits`` decimals."""
-    return _place_fields(i.place, digits)[-1]
+    return place_fields(i.place, digits)[-1]
 
 
 def geojson_bytes(incidents: Iterable[Incident], *, digits: int = 5, mentions: bool = False) -> bytes:
@@ -388,37 +320,44 @@ KML_TYPES = {"geonameid": "int", "geo_precision": "int", "time_precision": "int"
              "reports": "int", "confidence": "double", "border_km": "double", "hedged": "bool", "contested": "bool"}
 
 
-# The GeoPackage's column types, fixed whatever the data (an empty file has the same schema):
-# pandas dtypes that pyogrio writes as GeoPackage types.
-GPKG_TYPES = {
-    "geonameid": "int64", "geo_precision": "int64", "time_precision": "Int64", "fatalities": "Int64",
-    "confidence": "float64", "border_km": "float64", "hedged": "bool", "contested": "bool", "reports": "int64", "date": "datetime64[ms]", "date_end": "datetime64[ms]",
-}
-
-
 def write_gpkg(path: str | os.PathLike, incidents: Iterable[Incident], *, digits: int = 5, mentions: bool = False) -> Path:
-    """GeoPackage via geopandas/pyogrio (imported here only: their import is slow), with
-    a fixed schema (dates as dates, integers as integers, even when empty or all null) and no
-    per-run timestamp: the same incidents give the same bytes."""
-    import geopandas as gpd
-    import pandas as pd
+    """GeoPackage of the incident table (:mod:`mapper.table`, the GeoDataFrame the Python API
+    returns), with a fixed schema whatever the data: dates as DATE, integers as INTEGER even
+    when empty or all null, booleans as booleans; and no per-run timestamp, so the same
+    incidents give the same bytes. Written with pyogrio's array writer, the one that writes a
+    day as a DATE (its DataFrame writer makes every date a DATETIME)."""
+    import numpy as np
     import pyogrio
-    from shapely.geometry import Point
+    import shapely
+    from pyogrio.raw import write as write_arrays
 
-    rows = select(incidents, mentions=mentions)
-    data = [{k: _NOT_XML.sub("", v) if isinstance(v, str) else v for k, v in properties(i).items()} for i in rows]
-    geom = [Point(round(i.place.lon, digits), round(i.place.lat, digits)) for i in rows]
-    df = pd.DataFrame(data, columns=list(PROPERTY_NAMES))
+    from .table import DATES, incident_table
+
+    table = incident_table(select(incidents, mentions=mentions), digits=digits)
+    data, masks = [], []
     for col in PROPERTY_NAMES:
-        kind = GPKG_TYPES.get(col, "string")
-        df[col] = pd.to_datetime(df[col]).astype(kind) if kind.startswith("datetime") else df[col].astype(kind)
-    gdf = gpd.GeoDataFrame(df, geometry=geom, crs="EPSG:4326")
+        column = table[col]
+        mask = None
+        if col in DATES:
+            values = column.to_numpy(dtype="datetime64[D]")  # NaT: null
+        elif str(column.dtype) == "Int64":
+            mask = column.isna().to_numpy()
+            values = column.fillna(0).to_numpy(dtype="int64")
+        elif column.dtype.kind in "fb":
+            values = column.to_numpy()
+        else:
+            values = np.array([None if v is None or v != v else _NOT_XML.sub("", str(v)) for v in column.astype(object)],
+                              dtype=object)
+        data.append(values)
+        masks.append(mask)
+    geometry = shapely.to_wkb(np.asarray(table.geometry.values, dtype=object))
     with atomic_path(path, suffix=".gpkg") as tmp:
         tmp.unlink()
         # GDAL stamps gpkg_contents.last_change with the time of writing unless told a date
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"})
         try:
-            gdf.to_file(tmp, driver="GPKG", layer="incidents", engine="pyogrio")
+            write_arrays(str(tmp), geometry, data, list(PROPERTY_NAMES), field_mask=masks, layer="incidents",
+                         driver="GPKG", geometry_type="Point", crs="EPSG:4326")
         except OSError:
             raise
         except Exception as e:  # GDAL reports a full disk or a bad folder as its own errors

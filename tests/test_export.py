@@ -332,3 +332,67 @@ def test_geojsonseq_escapes_unicode_line_separators(incs):
     out = export.geojsonseq_bytes([inc])
     assert "\u2028".encode() not in out and "\u2029".encode() not in out
     assert json.loads(out.decode().splitlines()[0])["properties"]["evidence"] == "one\u2028two\u2029three"
+
+
+def test_every_format_read_back_by_its_users_library_holds_the_same_values(seed_result, tmp_path):
+    """GeoJSON by json, CSV by pandas, KML by fastkml, the GeoPackage by pyogrio: per incident
+    the same day, type, place, point and fatalities (ACLED's CSV writes none stated as 0)."""
+    import pandas as pd
+    import pyogrio
+    from fastkml import kml
+
+    incs = export.select(seed_result.incidents)
+    paths = {fmt: export.write(fmt, tmp_path / f"all.{fmt}", incs) for fmt in ("geojson", "csv", "kml", "gpkg")}
+    geojson = {f["properties"]["incident_id"]: f for f in json.loads(paths["geojson"].read_text())["features"]}
+    table = pyogrio.read_dataframe(paths["gpkg"]).set_index("incident_id")
+    sheet = pd.read_csv(paths["csv"], encoding="utf-8-sig", keep_default_na=False, dtype=str).set_index("event_id_cnty")
+    doc = next(iter(kml.KML.from_string(paths["kml"].read_bytes()).features))
+    placemarks = {}
+    for folder in doc.features:
+        for p in folder.features:
+            values = {d.name: d.value for d in p.extended_data.elements[0].data}
+            placemarks[values["incident_id"]] = (values, p)
+    assert len(geojson) == len(table) == len(sheet) == len(placemarks) == len(incs)
+    for i in incs:
+        want = export.properties(i)
+        g = geojson[i.incident_id]
+        assert (g["properties"]["date"], g["properties"]["sub_event_type"], g["properties"]["place"]) == \
+            (want["date"], want["sub_event_type"], want["place"])
+        assert g["geometry"]["coordinates"] == pytest.approx([i.place.lon, i.place.lat], abs=1e-5)
+        row = table.loc[i.incident_id]
+        assert row["date"].date().isoformat() == want["date"] and row["sub_event_type"] == want["sub_event_type"]
+        assert (pd.isna(row["fatalities"]) and want["fatalities"] is None) or row["fatalities"] == want["fatalities"]
+        assert (row.geometry.x, row.geometry.y) == pytest.approx((i.place.lon, i.place.lat), abs=1e-5)
+        line = sheet.loc[export.event_id_cnty(i)]
+        assert (line["event_date"], line["sub_event_type"], line["location"]) == (want["date"], want["sub_event_type"],
+                                                                                   want["place"])
+        assert int(line["fatalities"]) == (want["fatalities"] or 0)
+        assert (float(line["longitude"]), float(line["latitude"])) == pytest.approx((i.place.lon, i.place.lat), abs=1e-5)
+        values, placemark = placemarks[i.incident_id]
+        assert (values["date"], values["sub_event_type"], values["place"]) == (want["date"], want["sub_event_type"],
+                                                                               want["place"])
+        assert values.get("fatalities") == (None if want["fatalities"] is None else str(want["fatalities"]))
+        assert (placemark.geometry.x, placemark.geometry.y) == pytest.approx((i.place.lon, i.place.lat), abs=1e-5)
+
+
+def test_the_geopackage_stores_days_as_dates_and_flags_as_booleans(seed_result, tmp_path):
+    import sqlite3
+
+    path = export.write("gpkg", tmp_path / "t.gpkg", list(seed_result.incidents))
+    sql = sqlite3.connect(path).execute("SELECT sql FROM sqlite_master WHERE name = 'incidents'").fetchone()[0]
+    assert '"date" DATE' in sql and '"date_end" DATE' in sql and '"hedged" BOOLEAN' in sql
+    assert '"fatalities" INTEGER' in sql and '"time_precision" INTEGER' in sql
+
+
+def test_the_geodataframe_can_give_oblasts_their_outline(seed_result):
+    from mapper.api import to_geodataframe
+
+    incs = export.select(seed_result.incidents)
+    points = to_geodataframe(incs)
+    areas = to_geodataframe(incs, areas=True)
+    kinds = dict(zip(areas["place"], areas.geometry.geom_type))
+    assert set(points.geometry.geom_type) == {"Point"}
+    assert kinds["Kharkiv Oblast"] in ("Polygon", "MultiPolygon") and kinds["Kozinka"] == "Point"
+    oblast = areas[areas["place"] == "Kharkiv Oblast"].geometry.iloc[0]
+    kozinka = areas[areas["place"] == "Kozinka"].geometry.iloc[0]
+    assert oblast.area > 1 and not oblast.contains(kozinka)  # Kozinka is over the border, in Russia
