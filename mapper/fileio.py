@@ -5,20 +5,29 @@ Outputs that belong together (a report's map and GeoJSON; a batch's map, dataset
 error list) are written as one set: inside ``with output_set():`` every file is staged under a
 temporary name and all are renamed into place only once every one of them was written, so a
 failure or a kill while writing leaves the previous set whole rather than a mix.
+
+The renames themselves are journalled: before the first, a journal (``.mapper-publish.json``
+in the first file's folder) names every staged file and its target. A run killed between two
+renames leaves the journal behind, and the next run that writes into that folder finishes the
+renames first (:func:`recover`): the folder then holds the killed run's whole set, never a mix.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import json
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import OutputError
 
 _STAGED: contextvars.ContextVar[list[tuple[Path, Path]] | None] = contextvars.ContextVar("staged", default=None)
+JOURNAL = ".mapper-publish.json"
+_RECOVERED: set[str] = set()  # folders this process has already recovered
 
 
 @contextlib.contextmanager
@@ -44,9 +53,12 @@ def output_set() -> Iterator[None]:
 
 
 def _publish(staged: list[tuple[Path, Path]]) -> None:
-    """Rename every staged file into place; if one rename fails, put back what the others
-    replaced (each old file is kept under a hard link until all are in place), so the folder
-    holds the old set or the new one, never a mix."""
+    """Rename every staged file into place, journalled (see the module's doc); if one rename
+    fails, put back what the others replaced (each old file is kept under a hard link until all
+    are in place), so the folder holds the old set or the new one, never a mix."""
+    if not staged:
+        return
+    journal = _write_journal(staged)
     done: list[tuple[Path, Path | None]] = []  # (target, its old file's backup or None)
     pending: Path | None = None  # the backup of the file being replaced
     try:
@@ -70,10 +82,69 @@ def _publish(staged: list[tuple[Path, Path]]) -> None:
         done = []
         raise OutputError(f"cannot write {path}: {e.strerror or e}; the previous outputs are kept") from None
     finally:
+        with contextlib.suppress(OSError):
+            journal.unlink()
         for backup in [b for _, b in done] + [pending]:
             if backup is not None:
                 with contextlib.suppress(OSError):
                     backup.unlink()
+
+
+def _write_journal(staged: list[tuple[Path, Path]]) -> Path:
+    """The journal of one publication, itself written atomically (a torn journal is none)."""
+    folder = staged[0][1].parent
+    journal = folder / JOURNAL
+    entries = [[os.path.abspath(tmp), os.path.abspath(path)] for tmp, path in staged]
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"{JOURNAL}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"pid": os.getpid(), "time": time.time(), "renames": entries}, fh)
+        os.replace(tmp, journal)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write to {folder}: {e.strerror or e}; the previous outputs are kept") from None
+    return journal
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, and is another user's
+    return True
+
+
+def recover(folder: str | os.PathLike) -> int:
+    """Finish the publication a killed run left half done in ``folder``: every staged file its
+    journal names that is still there is renamed into place (all of them were whole before the
+    first rename), so the set is that run's, whole. Returns how many files it moved. A journal
+    of a run still alive is left alone; one that is not the product's is an error."""
+    journal = Path(folder) / JOURNAL
+    try:
+        if journal.is_symlink() or not journal.is_file():
+            return 0
+        data = json.loads(journal.read_text(encoding="utf-8"))
+        pid, renames = int(data["pid"]), [(str(a), str(b)) for a, b in data["renames"]]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise OutputError(f"{journal}: not a publication journal ({e}); remove it to go on") from None
+    if pid != os.getpid() and _alive(pid) and time.time() - float(data.get("time", 0)) < STALE_AFTER:
+        return 0  # another run is publishing right now
+    moved = 0
+    base = os.path.abspath(folder)
+    for tmp, target in renames:
+        # only the product's own staged names, beside their targets, in this folder
+        if os.path.dirname(tmp) != os.path.dirname(target) or not os.path.basename(tmp).startswith("."):
+            continue
+        if os.path.dirname(target) != base and not os.path.dirname(target).startswith(base + os.sep):
+            continue
+        if os.path.isfile(tmp) and not os.path.islink(tmp):
+            os.replace(tmp, target)
+            moved += 1
+    journal.unlink()
+    return moved
 
 
 STALE_AFTER = 600  # seconds: a staged file this old belongs to a run that was killed
@@ -81,9 +152,10 @@ STALE_AFTER = 600  # seconds: a staged file this old belongs to a run that was k
 
 def remove_stale(folder: str | os.PathLike, *, older_than: float = STALE_AFTER) -> int:
     """Remove the staged files (``.<name>.<random>.tmp``) and backups (``.<name>.<pid>.old``) a
-    killed run left in ``folder``; a run still writing keeps its own (they are younger)."""
-    import time
-
+    killed run left in ``folder``; a run still writing keeps its own (they are younger). A run
+    killed while publishing has its set finished first (:func:`recover`), from its staged files."""
+    recover(folder)
+    _RECOVERED.add(os.path.abspath(folder))
     n = 0
     now = time.time()
     try:
@@ -106,6 +178,10 @@ def atomic_path(path: str | os.PathLike, *, suffix: str = "") -> Iterator[Path]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        key = os.path.abspath(path.parent)
+        if key not in _RECOVERED:  # a killed run's half-published set is finished before anything
+            recover(path.parent)
+            _RECOVERED.add(key)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix or ".tmp")
         os.close(fd)
     except OSError as e:

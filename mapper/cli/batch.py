@@ -46,11 +46,13 @@ def batch(inputs, out, formats, jobs, merge, no_map, since, until, date, as_json
       mapper batch reports/ feed.jsonl telegram/result.json -o out/ -f html,geojson,csv -j 2
     """
     from .. import batch as batch_lib
-    from ..fileio import output_set, remove_stale
+    from ..fileio import output_set, recover, remove_stale
     from ..outputs import write_batch
     from ..pipeline import open_gazetteer
 
     t0 = time.perf_counter()
+    if Path(out).is_dir():
+        recover(out)  # a killed run's half-published set is made whole first, whatever follows
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}: nothing would be kept")
     files = batch_lib.collect_inputs(inputs, exclude=out)  # its own outputs and cache are no input
