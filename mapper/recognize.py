@@ -30,7 +30,7 @@ from gazetteer.fold import is_cyrillic
 from .dates import MONTHS, WEEKDAYS
 from .lexicon import Coordination, Lexicon
 from .memo import Memo
-from .records import Mention, Recognition, Role
+from .records import CAPPED, Mention, Recognition, Role
 from .text import Tokens, mask, segments, split_sentences, tokenize
 from .theatre import FRONT_PRIOR, FUZZY_SCOPE, theatre_prior
 
@@ -518,6 +518,9 @@ class Recognizer:
                           re.IGNORECASE).match
 
     SEGMENT_CHARS = 200_000  # a long report is read in pieces of about this size (see recognize)
+    # a sentence's place mentions kept, at most (a bulletin's longest lists name a few dozen);
+    # the rest are rejected as CAPPED and counted in the report's warnings
+    MAX_PLACES_PER_SENTENCE = 200
 
     def recognize(self, text: str) -> Recognition:
         """Every place-name span of a report, accepted or rejected with a reason.
@@ -532,7 +535,8 @@ class Recognizer:
         boiler: set[int] = set()
         for a, b in segments(masked, self.SEGMENT_CHARS):
             self._recognize_piece(text, masked, a, b, sents, mentions, boiler)
-        return Recognition(masked, tuple(sents), tuple(_people_everywhere(mentions)), tuple(mspans), frozenset(boiler))
+        kept = capped(_people_everywhere(mentions), self.MAX_PLACES_PER_SENTENCE)
+        return Recognition(masked, tuple(sents), tuple(kept), tuple(mspans), frozenset(boiler))
 
     def _recognize_piece(self, text: str, full: str, offset: int, stop: int, all_sents: list,
                          mentions: list[Mention], boiler: set[int]) -> None:
@@ -589,3 +593,18 @@ class Recognizer:
                 mentions.append(Mention(text=text[a:b], start=a, end=b, key=key, sentence=si, role=role,
                                         reason=reason, near=near,
                                         headline=role == Role.PLACE and si < 2 and in_title.headline(i, matched), axis=axis))
+
+
+def capped(mentions: list[Mention], cap: int) -> list[Mention]:
+    """``mentions`` with at most ``cap`` places kept per sentence, the rest rejected as
+    :data:`CAPPED`: a line of 16,000 names (a dump, an attack on the reader) gives 200 places
+    and a count, not 16,000 incidents to resolve, write and draw."""
+    per: dict[int, int] = {}
+    out = []
+    for m in mentions:
+        if m.role == Role.PLACE:
+            n = per[m.sentence] = per.get(m.sentence, 0) + 1
+            if n > cap:
+                m = replace(m, role=Role.REJECTED, reason=CAPPED)
+        out.append(m)
+    return out

@@ -16,6 +16,9 @@ from gazetteer import Place
 from .language import detect_language
 
 
+CAPPED = "over the places kept in one sentence"  # the reason of a mention recognition did not keep
+
+
 class Role(StrEnum):
     """What recognition and resolution made of a mention."""
 

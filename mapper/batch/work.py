@@ -44,6 +44,8 @@ def process_reports(reports: list, gazetteer_path: str, cache: tuple[str, str] |
         try:
             pipe = pipeline_for(gazetteer_path)
             res = pipe.process(rep)
+            if warnings is not None:
+                warnings.extend(res.warnings)
             namesakes = pipe.namesake_regions(res) if feed_context else frozenset()
         except Exception as e:  # a bug must not kill the batch: that report's error
             first.append(([], False, f"{rep.id}: internal error: {type(e).__name__}: {e}", frozenset()))

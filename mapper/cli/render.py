@@ -126,6 +126,8 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, dig
                 failures += 1
                 continue
             n_reports += 1
+            for w in result.warnings:
+                echo(f"mapper: warning: {w}")
             if single:
                 collected += result.incidents
                 titles.append(report_title(rep))
