@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
 from .errors import MapperError
-from .language import fold_cues
+from .language import PhraseMatcher, fold_cues
 
 # One colour per event type (Okabe–Ito plus greys, colour-blind-safe-ish), for the map and KML.
 EVENT_COLOURS = {
@@ -184,8 +184,7 @@ def _actor_table() -> tuple[re.Pattern, dict[str, tuple[str, int]]]:
             raise ValueError("actors.toml: every actor needs a name and an integer inter code")
         for ph in a["phrases"]:
             by_phrase[fold_cues(ph)] = (a["name"], a["inter"])
-    alternation = "|".join(re.escape(p) for p in sorted(by_phrase, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), by_phrase
+    return PhraseMatcher(by_phrase), by_phrase
 
 
 def actor_inter(name: str) -> int:
@@ -195,10 +194,8 @@ def actor_inter(name: str) -> int:
 
 def actors(text: str) -> list[tuple[str, int]]:
     """The actors a text states, in order, each once: (ACLED actor name, ACLED inter code)."""
-    rx, by_phrase = _actor_table()
     out: list[tuple[str, int]] = []
-    for m in rx.finditer(fold_cues(text)):
-        a = by_phrase[m.group(0)]
+    for _, _, a in _actor_table()[0].find(fold_cues(text)):
         if a not in out:
             out.append(a)
     return out

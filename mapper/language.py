@@ -47,3 +47,43 @@ def fold_cues(text: str) -> str:
 
 _CYR_LEAD = bytes(range(0xD0, 0xD4))
 _ASCII_LETTERS = string.ascii_letters.encode()
+
+
+class PhraseMatcher:
+    """The whole-word phrases of a word table found in a folded text in one pass (an
+    Aho-Corasick automaton, in C), leftmost-longest and without overlaps, as a regex
+    alternation ``(?<!\\w)(?:a|b|...)(?!\\w)`` finds them, at a fraction of its cost: the
+    alternation tries every phrase at every position of every sentence."""
+
+    def __init__(self, phrases: dict[str, object]) -> None:
+        import ahocorasick
+
+        self._auto = ahocorasick.Automaton()
+        for phrase, value in phrases.items():
+            self._auto.add_word(phrase, (len(phrase), value))
+        if phrases:
+            self._auto.make_automaton()
+        self._empty = not phrases
+
+    def find(self, text: str) -> list[tuple[int, int, object]]:
+        """(start, end, value) of each phrase in ``text``, in order."""
+        if self._empty:
+            return []
+        hits = []
+        last = len(text) - 1
+        for end, (n, value) in self._auto.iter(text):
+            start = end - n + 1
+            if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                continue
+            if end < last and (text[end + 1].isalnum() or text[end + 1] == "_"):
+                continue
+            hits.append((start, end + 1, value))
+        if len(hits) < 2:
+            return hits
+        hits.sort(key=lambda h: (h[0], -h[1]))
+        out, reach = [], -1
+        for h in hits:
+            if h[0] >= reach:
+                out.append(h)
+                reach = h[1]
+        return out

@@ -14,7 +14,7 @@ from gazetteer import Gazetteer, GazetteerError
 
 from .errors import GazetteerUnavailable
 from .incidents import build_incidents
-from .records import CAPPED, Incident, Level, Mention, Recognition, Report, Resolved, Role
+from .records import Incident, Level, Mention, Recognition, Report, Resolved, Role
 from .recognize import Recognizer
 from .resolve import Resolver
 
@@ -57,7 +57,7 @@ class ReportResult:
     @property
     def warnings(self) -> tuple[str, ...]:
         """What the user should know about this report's reading: place names not kept."""
-        n = sum(1 for m in self.recognition.mentions if m.reason == CAPPED)
+        n = self.recognition.dropped
         if not n:
             return ()
         return (f"{self.report.id}: {n:,} place names not mapped: over the {Recognizer.MAX_PLACES_PER_SENTENCE} "

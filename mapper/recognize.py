@@ -30,7 +30,7 @@ from gazetteer.fold import is_cyrillic
 from .dates import MONTHS, WEEKDAYS
 from .lexicon import Coordination, Lexicon
 from .memo import Memo
-from .records import CAPPED, Mention, Recognition, Role
+from .records import Mention, Recognition, Role
 from .text import Tokens, mask, segments, split_sentences, tokenize
 from .theatre import FRONT_PRIOR, FUZZY_SCOPE, theatre_prior
 
@@ -533,10 +533,16 @@ class Recognizer:
         sents: list[tuple[int, int]] = []
         mentions: list[Mention] = []
         boiler: set[int] = set()
+        per_sentence: dict[int, int] = {}
+        dropped = 0
         for a, b in segments(masked, self.SEGMENT_CHARS):
+            n = len(mentions)
             self._recognize_piece(text, masked, a, b, sents, mentions, boiler)
-        kept = capped(_people_everywhere(mentions), self.MAX_PLACES_PER_SENTENCE)
-        return Recognition(masked, tuple(sents), tuple(kept), tuple(mspans), frozenset(boiler))
+            # the cap, piece by piece: a line of a million names never holds a million mentions
+            mentions[n:], over = capped(mentions[n:], self.MAX_PLACES_PER_SENTENCE, per_sentence)
+            dropped += over
+        return Recognition(masked, tuple(sents), tuple(_people_everywhere(mentions)), tuple(mspans), frozenset(boiler),
+                           dropped)
 
     def _recognize_piece(self, text: str, full: str, offset: int, stop: int, all_sents: list,
                          mentions: list[Mention], boiler: set[int]) -> None:
@@ -595,16 +601,18 @@ class Recognizer:
                                         headline=role == Role.PLACE and si < 2 and in_title.headline(i, matched), axis=axis))
 
 
-def capped(mentions: list[Mention], cap: int) -> list[Mention]:
-    """``mentions`` with at most ``cap`` places kept per sentence, the rest rejected as
-    :data:`CAPPED`: a line of 16,000 names (a dump, an attack on the reader) gives 200 places
-    and a count, not 16,000 incidents to resolve, write and draw."""
-    per: dict[int, int] = {}
+def capped(mentions: list[Mention], cap: int, seen: dict[int, int]) -> tuple[list[Mention], int]:
+    """``mentions`` with at most ``cap`` places kept per sentence (``seen``: how many each
+    sentence has kept so far), and how many were dropped: a line of 16,000 names (a dump, an
+    attack on the reader) gives 200 places and a count, not 16,000 incidents to resolve, write
+    and draw."""
     out = []
+    dropped = 0
     for m in mentions:
         if m.role == Role.PLACE:
-            n = per[m.sentence] = per.get(m.sentence, 0) + 1
+            n = seen[m.sentence] = seen.get(m.sentence, 0) + 1
             if n > cap:
-                m = replace(m, role=Role.REJECTED, reason=CAPPED)
+                dropped += 1
+                continue
         out.append(m)
-    return out
+    return out, dropped

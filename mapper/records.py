@@ -16,9 +16,6 @@ from gazetteer import Place
 from .language import detect_language
 
 
-CAPPED = "over the places kept in one sentence"  # the reason of a mention recognition did not keep
-
-
 class Role(StrEnum):
     """What recognition and resolution made of a mention."""
 
@@ -99,6 +96,7 @@ class Recognition:
     mentions: tuple[Mention, ...]  # accepted and rejected, in text order
     masked: tuple[tuple[int, int, str], ...]
     boilerplate: frozenset[int]  # sentence indices that are sidebars or teasers
+    dropped: int = 0  # place mentions over the cap of one sentence: counted, not kept
 
     @property
     def accepted(self) -> list[Mention]:
