@@ -42,7 +42,7 @@ def warm_up() -> None:
     border.border_distance(50.0, 36.0)
     claims.lexicon()
     events.warm_up()
-    timeline._trigger_automaton()
+    timeline.warm_up()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ Gladkov), actors (Moscow's official line), common words that are also village na
 
 The module is longer than the others because it is one class: the matching and the ~20 rules
 that judge a span share the recognizer's caches (probes, key facts, misspellings) and its
-lexicon; split into modules, each rule would take them all as arguments.
+lexicon; split into modules, each rule would take them all as arguments. What needs none of
+them (Title Case runs, datelines, list items, the per-sentence cap) is :mod:`mapper.spans`.
 
 Probing walks the key prefixes of capitalised words against the gazetteer's B-tree (or an
 in-memory key set once a process has probed enough). On a 4 KB report that is ~200 probes,
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import replace
 from functools import cached_property
 from itertools import compress
 from typing import NamedTuple
@@ -31,98 +31,9 @@ from .dates import MONTHS, WEEKDAYS
 from .lexicon import Coordination, Lexicon
 from .memo import Memo
 from .records import Mention, Recognition, Role
+from .spans import GAP_OK_RE, TitleCase, capped, dateline, list_items, people_everywhere
 from .text import Tokens, mask, segments, split_sentences, tokenize
 from .theatre import FRONT_PRIOR, FUZZY_SCOPE, theatre_prior
-
-_GAP_OK_RE = re.compile(r"^[ \t\u00a0\-‐‑–'’]*$")
-
-
-class TitleCase:
-    """Is word i inside a Title Case run of four or more capitalised words ("Belgorod Incursion
-    Appears to be Over"), or in a sentence that is a headline? Then it is a headline's word, not
-    part of a person's or firm's name. A run is a line's stretch of capitalised words and small
-    words ("to", "of"), from its first capitalised word on. Worked out only if a rule asks, and
-    only around word i: a scan of the whole sentence cost more than judging the span."""
-
-    def __init__(self, tk: Tokens, lo: int, hi: int, small_words: frozenset[str] | set[str]) -> None:
-        self.tk, self.lo, self.hi, self.all_title = tk, lo, hi, None
-        self.small = small_words  # the lexicon's title_small_words ("to", "of")
-        self._runs: dict[int, tuple[int, int]] = {}  # word -> the bounds of its run, once per run
-        self._caps_in: dict[tuple[int, int], tuple[int, int]] = {}  # a run -> (its capitals, the first)
-        self._headline: dict[tuple[int, int], bool] = {}  # a run -> is it a headline's
-
-    def _runnable(self, k: int) -> bool:
-        return self.tk.caps[k] or self.tk.lower[k] in self.small
-
-    def __call__(self, i: int) -> bool:
-        tk, lo, hi = self.tk, self.lo, self.hi
-        if self.all_title is None:
-            long_caps = [c for w, c in zip(tk.words[lo:hi], tk.caps[lo:hi]) if len(w) >= 4]
-            self.all_title = len(long_caps) >= 6 and sum(long_caps) >= 0.6 * len(long_caps)
-        if self.all_title:
-            return True
-        if not self._runnable(i):
-            return False
-        a, b = self._bounds(i)
-        got = self._caps_in.get((a, b))
-        if got is None:
-            caps = tk.caps
-            got = self._caps_in[(a, b)] = (sum(caps[a:b + 1]), caps.index(True, a, b + 1) if True in caps[a:b + 1] else b + 1)
-        return got[0] >= 4 and i >= got[1]
-
-    def _bounds(self, i: int) -> tuple[int, int]:
-        """The run of word i, walked once: every word of it is given its bounds, so a line of
-        thousands of names is walked once, not once a name."""
-        got = self._runs.get(i)
-        if got is not None:
-            return got
-        tk, lo, hi = self.tk, self.lo, self.hi
-        gaps, a, b = tk.gaps, i, i
-        while a > lo and "\n" not in gaps[a] and self._runnable(a - 1):
-            a -= 1
-        while b + 1 < hi and "\n" not in gaps[b + 1] and self._runnable(b + 1):
-            b += 1
-        for k in range(a, b + 1):
-            self._runs[k] = (a, b)
-        return a, b
-
-    def headline(self, i: int, names: set[int]) -> bool:
-        """Is word i in a headline: a Title Case run with at least three capitalised words that
-        are no place names ("Belgorod Incursion Appears to be Over"), not a list of places
-        («Обстріляли Липці, Вовчанськ, Куп'янськ»)?"""
-        a, b = self._bounds(i)  # (word i is capitalised: it names a place)
-        got = self._headline.get((a, b))
-        if got is None:  # (``names`` is the sentence's, the same for every word asked about)
-            tk = self.tk
-            got = self._headline[(a, b)] = sum(1 for k in range(a, b + 1)
-                                               if tk.caps[k] and k not in names and len(tk.words[k]) >= 3) >= 3
-        return got
-
-
-# after a line's first place: ", Ukraine (AP) —", " (Reuters) -", or in capitals " —"
-_DATELINE_AFTER = re.compile(r"(?:\s*,\s*[^\W\d_][\w .]{0,30})?\s*(?:\([^\W\d_][\w .&/-]{0,30}\)\s*[—–-]|[—–-]\s)")
-
-
-def _dateline(tk: Tokens, i: int, j: int) -> bool:
-    """Are words i..j a dateline ("KYIV (Reuters) —", "KHARKIV, Ukraine (AP) —"): a place
-    opening a line, then an agency in brackets and a dash (or, in capitals, a dash alone)?"""
-    if i and "\n" not in tk.gaps[i]:
-        return False
-    m = _DATELINE_AFTER.match(tk.text, tk.end[j], tk.end[j] + 60)
-    return m is not None and ("(" in m.group(0) or tk.words[i].isupper())
-
-
-def _people_everywhere(mentions: list[Mention]) -> list[Mention]:
-    """A name the report shows to be a person's (after a title, a given name, an official's
-    surname) is that person wherever else the report uses it: "Governor Chaus said ... Chaus
-    added" (a village Chaus exists)."""
-    people = {m.key: m.reason for m in mentions if m.role == Role.REJECTED and " " not in m.key
-              and (m.reason.startswith("a person") or m.reason.startswith("an official"))}
-    if not people:
-        return mentions
-    return [replace(m, role=Role.REJECTED, reason=f"a person named so elsewhere in the report ({people[m.key]})")
-            if m.role == Role.PLACE and m.key in people else m for m in mentions]
-
 
 class _KeyFacts(NamedTuple):
     region_form: bool  # an admin region's name of two or more words ("Belgorod region")
@@ -209,7 +120,7 @@ class Recognizer:
                     found.append((i, j, key))
                 if not is_prefix or j + 1 >= hi or j - i + 1 >= longest:
                     break
-                if possessive[j] or not _GAP_OK_RE.match(gaps[j + 1]):
+                if possessive[j] or not GAP_OK_RE.match(gaps[j + 1]):
                     break
                 j += 1
                 key = f"{key} {keys[j]}"
@@ -270,7 +181,7 @@ class Recognizer:
         "Valuysky, Grayvoronsky and Shebekinsky urban districts"): each adjective of the list is
         probed as adjective + the head's singular forms, and a name found so is the adjective's
         span. A hyphenated adjective (Середино-Будська) is one item."""
-        coord, lower, caps, gaps = self.coordination, tk.lower, tk.caps, tk.gaps
+        coord, lower = self.coordination, tk.lower
         covered = {k: (a, b) for a, b, _ in spans for k in range(a, b + 1)}
         out = list(spans)
         if bare:
@@ -281,34 +192,7 @@ class Recognizer:
         for h in heads:
             if h in covered:
                 continue  # the head is part of a name ("Khotin, Sumy Oblast"): no list shares it
-            k = h - 1
-            while k > lo and lower[k] in coord.modifiers:
-                k -= 1
-            items: list[tuple[int, int]] = []
-            while k >= lo and caps[k]:
-                a = k
-                while a - 1 >= lo and caps[a - 1] and gaps[a].strip() in ("-", "‐", "‑") and not gaps[a].isspace():
-                    a -= 1  # Середино-Будська
-                items.append((a, k))
-                if a - 2 >= lo and lower[a - 1] in coord.conjunctions and caps[a - 2] and "," not in gaps[a]:
-                    k = a - 2
-                elif a - 1 >= lo and gaps[a].strip() == "," and caps[a - 1]:
-                    k = a - 1
-                else:
-                    break
-            if h + 2 < hi and lower[h + 1] in coord.links:  # "the communities of Esman, Khotin and Krasnopil"
-                k = h + 2
-                while k < hi and caps[k]:
-                    b = k
-                    while b + 1 < hi and caps[b + 1] and gaps[b + 1].strip() in ("-", "‐", "‑") and not gaps[b + 1].isspace():
-                        b += 1
-                    items.append((k, b))
-                    if b + 2 < hi and lower[b + 1] in coord.conjunctions and caps[b + 2]:
-                        k = b + 2
-                    elif b + 1 < hi and gaps[b + 1].strip() in (",", ", and", ",and") and caps[b + 1]:
-                        k = b + 1
-                    else:
-                        break
+            items = list_items(tk, lo, hi, h, coord)
             for a, b in items:
                 if a in covered and covered[a][1] > b:
                     continue  # part of a longer name already ("Краснопільська громада")
@@ -434,7 +318,7 @@ class Recognizer:
         name = self._org_at(tk, lo, hi, i, j)
         if name:
             return Role.REJECTED, f"organisation or media name: {name}"
-        if i == lo and _dateline(tk, i, j):
+        if i == lo and dateline(tk, i, j):
             return Role.REJECTED, f"a dateline, where the report was written: {surface}"
         venue = lex.before("venue_before", tk, i, lo)
         if venue:
@@ -541,7 +425,7 @@ class Recognizer:
             # the cap, piece by piece: a line of a million names never holds a million mentions
             mentions[n:], over = capped(mentions[n:], self.MAX_PLACES_PER_SENTENCE, per_sentence)
             dropped += over
-        return Recognition(masked, tuple(sents), tuple(_people_everywhere(mentions)), tuple(mspans), frozenset(boiler),
+        return Recognition(masked, tuple(sents), tuple(people_everywhere(mentions)), tuple(mspans), frozenset(boiler),
                            dropped)
 
     def _recognize_piece(self, text: str, full: str, offset: int, stop: int, all_sents: list,
@@ -599,20 +483,3 @@ class Recognizer:
                 mentions.append(Mention(text=text[a:b], start=a, end=b, key=key, sentence=si, role=role,
                                         reason=reason, near=near,
                                         headline=role == Role.PLACE and si < 2 and in_title.headline(i, matched), axis=axis))
-
-
-def capped(mentions: list[Mention], cap: int, seen: dict[int, int]) -> tuple[list[Mention], int]:
-    """``mentions`` with at most ``cap`` places kept per sentence (``seen``: how many each
-    sentence has kept so far), and how many were dropped: a line of 16,000 names (a dump, an
-    attack on the reader) gives 200 places and a count, not 16,000 incidents to resolve, write
-    and draw."""
-    out = []
-    dropped = 0
-    for m in mentions:
-        if m.role == Role.PLACE:
-            n = seen[m.sentence] = seen.get(m.sentence, 0) + 1
-            if n > cap:
-                dropped += 1
-                continue
-        out.append(m)
-    return out, dropped

@@ -160,6 +160,11 @@ _YEAR = re.compile(r"\d{4}")  # every full date states its year
 
 
 @lru_cache(maxsize=1)
+def warm_up() -> None:
+    """Build the time-expression automaton (a batch does so before it forks its workers)."""
+    _trigger_automaton()
+
+
 def _trigger_automaton():
     import ahocorasick
 
