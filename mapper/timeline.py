@@ -159,12 +159,12 @@ _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"\d{4}")  # every full date states its year
 
 
-@lru_cache(maxsize=1)
 def warm_up() -> None:
     """Build the time-expression automaton (a batch does so before it forks its workers)."""
     _trigger_automaton()
 
 
+@lru_cache(maxsize=1)
 def _trigger_automaton():
     import ahocorasick
 
