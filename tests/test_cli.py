@@ -93,6 +93,7 @@ def test_gazetteer_lookup_and_info(runner):
     assert runner.invoke(cli, ["gazetteer", "lookup", "Xqzzyqx"]).exit_code == 1
 
 
+@pytest.mark.slow  # more than a few seconds: `-m 'not slow'` leaves it out
 def test_eval_scores_each_system_against_the_gold(runner, tmp_path):
     # invented captions: two placed right, one whose gold is 200 km from the place it names
     reports = [("a", "2023-05-22 Shelling of Shebekino"), ("b", "2023-05-22 Drones over Vovchansk"),
@@ -144,6 +145,7 @@ def test_render_never_shows_a_traceback(tmp_path_factory, data, suffix):
     assert "Traceback" not in r.output
 
 
+@pytest.mark.slow  # more than a few seconds: `-m 'not slow'` leaves it out
 def test_gazetteer_build_and_use_through_the_cli(runner, tmp_path, monkeypatch):
     from tests.test_gazetteer import DUMP
 

@@ -236,6 +236,7 @@ def _title_words_by_full_scan(tk, lo, hi):
                                  "hit", "A", "Over"]), max_size=16),
        st.lists(st.sampled_from([" ", " ", " ", "\n", ", "]), min_size=16, max_size=16),
        st.integers(0, 3), st.integers(0, 3))
+@pytest.mark.slow  # more than a few seconds: `-m 'not slow'` leaves it out
 @settings(max_examples=3000, deadline=None)
 def test_title_case_words_are_those_of_a_full_scan(words, gaps, skip_start, skip_end):
     from mapper.lexicon import Lexicon
