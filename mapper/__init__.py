@@ -13,11 +13,11 @@ export/render; ``mapper.cli`` sits on top, and so does the library face below
 __version__ = "0.1.0"
 
 __all__ = ["InputError", "Incident", "Map", "MapperError", "Report", "Result", "Results", "process", "process_many",
-           "read", "to_geodataframe", "__version__"]
+           "read", "to_geodataframe", "write", "__version__"]
 
 _FROM = {"InputError": "errors", "MapperError": "errors", "Incident": "records", "Report": "records", "Map": "webmap",
          "Result": "api", "Results": "api", "process": "api", "process_many": "api", "read": "api",
-         "to_geodataframe": "api"}
+         "to_geodataframe": "api", "write": "api"}
 
 
 def __getattr__(name: str):

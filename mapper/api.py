@@ -188,4 +188,24 @@ def to_geodataframe(incidents: Sequence[Incident] | Iterable[Incident], *, areas
     return incident_table(incidents, areas=areas)
 
 
-__all__ = ["Result", "Results", "process", "process_many", "read", "to_geodataframe"]
+def write(incidents: Iterable[Incident] | Result | Results, path: PathOrText, *, title: str = "Incidents",
+          digits: int = 5, mentions: bool = False, cdn: bool = False) -> Path:
+    """Write incidents (or a result's) to ``path`` in the format its suffix names: ``.geojson``,
+    ``.csv`` (ACLED's columns), ``.kml``, ``.gpkg`` or ``.html`` (the map, as ``mapper render``
+    writes it). Atomic: a failure leaves a previous file whole. ``mentions``: the places named
+    with no event too; ``title`` and ``cdn`` are the map's."""
+    from .export import FORMATS
+    from .outputs import write_set
+
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InputError(f"{path}: the suffix names no format (one of: {', '.join('.' + f for f in FORMATS)})")
+    rows = list(getattr(incidents, "incidents", incidents))
+    if mentions and hasattr(incidents, "mentions"):
+        rows += list(incidents.mentions)
+    (written,) = write_set(path.parent, path.stem, rows, [fmt], title=title, cdn=cdn, digits=digits, mentions=mentions)
+    return written
+
+
+__all__ = ["Result", "Results", "process", "process_many", "read", "to_geodataframe", "write"]

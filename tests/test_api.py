@@ -104,3 +104,20 @@ def test_the_readmes_python_example_runs(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
     assert "Tëtkino" in out.stdout and "datetime64" in out.stdout
     assert "Tetkino" in (tmp_path / "glotovo.html").read_text(encoding="utf-8")  # the map it saved
+
+
+def test_write_saves_a_result_in_the_format_its_suffix_names(tmp_path):
+    import pandas as pd
+    import pyogrio
+
+    res = mapper.process(TEXT)
+    paths = {s: mapper.write(res, tmp_path / f"out.{s}") for s in ("geojson", "csv", "kml", "gpkg", "html")}
+    assert {f["properties"]["place"] for f in json.loads(paths["geojson"].read_text())["features"]} == {"Glotovo", "Tëtkino"}
+    assert sorted(pd.read_csv(paths["csv"], encoding="utf-8-sig")["location"]) == ["Glotovo", "Tëtkino"]
+    assert len(pyogrio.read_dataframe(paths["gpkg"])) == 2
+    assert "Tëtkino" in paths["kml"].read_text(encoding="utf-8") and "Glotovo" in paths["html"].read_text(encoding="utf-8")
+    with_mentions = mapper.write(res, tmp_path / "all.geojson", mentions=True)
+    assert {f["properties"]["place"] for f in json.loads(with_mentions.read_text())["features"]} >= {"Kursk"}
+    with pytest.raises(mapper.InputError, match="suffix names no format"):
+        mapper.write(res, tmp_path / "out.xlsx")
+    assert not (tmp_path / "out.xlsx").exists()
