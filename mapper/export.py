@@ -8,6 +8,7 @@ them in step; a module per format would repeat the field logic."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import datetime as dt
 import io
 import os
@@ -74,8 +75,14 @@ def csv_cell(value: object) -> object:
 
 def event_id_cnty(i: Incident) -> str:
     """ACLED's event id: the country's ISO 3166 alpha-3 code and a number (UKR12345678), the
-    number taken from the incident's stable id, so re-runs give the same ids."""
-    return ISO3.get(i.place.country_code, i.place.country_code or "XXX") + str(int(i.incident_id[-12:], 16) % 10**9)
+    number taken from the incident's stable id, so re-runs give the same ids (an id not of the
+    product's hexadecimal form, one a user made, is hashed to its number)."""
+    tail = i.incident_id[-12:]
+    try:
+        number = int(tail, 16)
+    except ValueError:
+        number = int.from_bytes(hashlib.blake2b(i.incident_id.encode("utf-8", "replace"), digest_size=8).digest(), "big")
+    return ISO3.get(i.place.country_code, i.place.country_code or "XXX") + str(number % 10**9)
 
 
 def feature(i: Incident, *, digits: int = 5) -> dict:

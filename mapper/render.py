@@ -61,7 +61,6 @@ def popup_data(i: Incident) -> dict:
     """What an incident's popup shows, as plain text fields: the page builds the popup from them
     with ``textContent`` only (map.js ``IM.popup``), so no report text is ever parsed as HTML —
     and a page of 20,000 incidents carries their words, not 20,000 pieces of markup."""
-    p = i.place
     when = "date unknown" if i.date is None else i.date.isoformat()
     if i.date_end and i.date_end != i.date:
         when += f" – {i.date_end.isoformat()}"
@@ -72,14 +71,12 @@ def popup_data(i: Incident) -> dict:
     tp = {1: "day", 2: "week", 3: "month"}.get(i.time_precision or 0, "")
     if tp:
         when += f" · precision: {tp}"
-    admin = ", ".join(x for x in (p.admin2_name if p.feature_code != "ADM2" else "",
-                                  p.admin1_name if p.feature_code != "ADM1" else "") if x)
     facts = [f"location precision: {i.level} (ACLED {i.geo_precision})", f"confidence: {i.confidence:.2f}"]
     if i.border_km is not None:
         facts.append(f"{i.border_km:.0f} km from the RU–UA border ({i.border_side or 'n/a'} side)")
     if i.fatalities:
         facts.append(f"fatalities stated: {i.fatalities}")
-    return {"local": p.cyrillic_name, "who": claim_lines(i), "contested": i.contested, "sub": f"{admin} · {p.country_code}" if admin else p.country_code,
+    return {"who": claim_lines(i), "contested": i.contested,  # (the place's names: its entry in page_data)
             "label": labels().get(i.event_type, "Place mentioned, no event"), "when": when,
             "ev": list(i.evidence[:3]), "men": list(i.mentions), "facts": facts,
             "url": i.url if re.match(r"^https?://", i.url or "") else ""}
@@ -218,6 +215,7 @@ def page_data(incidents: list[Incident], *, title: str = "Incidents", as_of: str
     lab = labels()
     places: list = []
     at: dict = {}
+    known: dict = {}  # geonameid -> (name, Cyrillic name, where it is, search keys)
     rows = []
     for i in incidents:
         p = i.place
@@ -225,13 +223,16 @@ def page_data(incidents: list[Incident], *, title: str = "Incidents", as_of: str
         k = at.get(key)
         if k is None:
             k = at[key] = len(places)
-            full = gaz.get(p.geonameid) if p.geonameid else None
-            names = {p.name, p.cyrillic_name or "", *(full.names if full else p.names)}
-            admin = ", ".join(x for x in (p.admin2_name if p.feature_code != "ADM2" else "",
-                                          p.admin1_name if p.feature_code != "ADM1" else "") if x)
-            places.append([round(p.lat, 5), round(p.lon, 5), p.name, p.cyrillic_name or "", i.level,
-                           f"{admin} · {p.country_code}" if admin else p.country_code,
-                           sorted({fold_name(n) for n in names if n} - {""}),
+            facts = known.get(p.geonameid)
+            if facts is None or facts[0] is not p.name:  # (names, keys) once a place
+                local = p.cyrillic_name or ""
+                full = gaz.get(p.geonameid) if p.geonameid else None
+                names = {p.name, local, *(full.names if full else p.names)}
+                admin = ", ".join(x for x in (p.admin2_name if p.feature_code != "ADM2" else "",
+                                              p.admin1_name if p.feature_code != "ADM1" else "") if x)
+                facts = known[p.geonameid] = (p.name, local, f"{admin} · {p.country_code}" if admin else p.country_code,
+                                              sorted({fold_name(n) for n in names if n} - {""}))
+            places.append([round(p.lat, 5), round(p.lon, 5), p.name, facts[1], i.level, facts[2], facts[3],
                            outline.get((p.geonameid, i.level))])
         start = _ms(i.date) if i.date else None
         end = _ms(i.date_end or i.date) + _DAY_MS if i.date else None

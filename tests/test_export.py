@@ -396,3 +396,13 @@ def test_the_geodataframe_can_give_oblasts_their_outline(seed_result):
     oblast = areas[areas["place"] == "Kharkiv Oblast"].geometry.iloc[0]
     kozinka = areas[areas["place"] == "Kozinka"].geometry.iloc[0]
     assert oblast.area > 1 and not oblast.contains(kozinka)  # Kozinka is over the border, in Russia
+
+
+def test_incidents_a_user_made_with_their_own_ids_are_written_in_every_format(seed_result, tmp_path):
+    from dataclasses import replace
+
+    incs = [replace(i, incident_id=f"my-{n}") for n, i in enumerate(export.select(seed_result.incidents))]
+    for fmt in ("geojson", "csv", "kml", "gpkg"):
+        assert export.write(fmt, tmp_path / f"mine.{fmt}", incs).stat().st_size > 0
+    ids = [export.event_id_cnty(i) for i in incs]
+    assert len(set(ids)) == len(ids) and all(x[:3] in ("RUS", "UKR") and x[3:].isdigit() for x in ids)
