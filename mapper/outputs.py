@@ -9,8 +9,11 @@ commands only parse their options and call these.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import export
@@ -89,3 +92,100 @@ def write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings,
     }
     write_text(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
     return summary, written
+
+
+def slugify(text: str) -> str:
+    """A safe file stem: no separators, no leading dots, no traversal, at most 80 characters."""
+    s = re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip(".-_")
+    s = re.sub(r"\.{2,}", ".", s)
+    return s[:80] or "report"
+
+
+def unique_slug(base: str, used: set[str]) -> str:
+    slug, n = base, 2
+    while slug.lower() in used:
+        slug, n = f"{base}-{n}", n + 1
+    used.add(slug.lower())
+    return slug
+
+
+def report_title(rep) -> str:
+    """A map title: the report's title, else its first line or sentence, shortened."""
+    if rep.title:
+        return rep.title
+    first = re.split(r"(?<=[.!?])\s|\n", rep.text.strip(), maxsplit=1)[0].strip()
+    first = re.sub(r"^(?:LATEST|BREAKING|UPDATE)\s*:\s*", "", first, flags=re.I)
+    if len(first) > 80:
+        first = first[:80].rsplit(" ", 1)[0] + "…"
+    return first or rep.id
+
+
+@dataclass
+class Rendered:
+    """What :func:`render_each` did: the reports made into incidents, the files written, and
+    the failures (a file, a row or a report each), in order. ``collected``: every report's
+    incidents, when they all go to one destination."""
+
+    reports: int = 0
+    written: list[Path] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    collected: list = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+
+
+def render_each(paths: Sequence[str], out: Path | None, formats: list[str], *, pipeline, date=None,
+                max_bytes: int, digits: int, mentions: bool, cdn: bool, title: str | None, png: bool,
+                regions=None, say: Callable[[str, str], None] = lambda kind, text: None) -> Rendered:
+    """``mapper render``'s work: each file read, each of its reports made into incidents, and
+    each report's outputs written as one set in ``out`` (or, with ``out`` None, every report's
+    incidents collected for one destination). A bad file, row or report is that one's failure
+    (``say("error", ...)``); the others go on. ``say("warning" | "done", text)`` tells the rest."""
+    from .errors import InputError, MapperError
+    from .reports import read_path
+
+    done = Rendered()
+    used: set[str] = set()
+    for path in paths:
+        try:
+            res = read_path(path, default_date=date, max_bytes=max_bytes)
+        except InputError as e:
+            if len(paths) == 1:
+                raise
+            done.failures.append(str(e))
+            say("error", str(e))
+            continue
+        except Exception as e:  # a bug on one file must not stop the others
+            msg = f"{path}: internal error: {type(e).__name__}: {e}"
+            if len(paths) == 1:
+                raise MapperError(msg) from None
+            done.failures.append(msg)
+            say("error", msg)
+            continue
+        for err in res.errors:  # a bad row is that row's failure: the rest go on
+            done.failures.append(f"{err.path}: {err.error}")
+            say("error", f"{err.path}: {err.error}")
+        for rep in res.reports:
+            for w in rep.warnings:
+                say("warning", w)
+            try:
+                result = pipeline.process(rep)
+            except Exception as e:  # a bug on one report must not stop the others
+                msg = f"{rep.id}: internal error: {type(e).__name__}: {e}"
+                done.failures.append(msg)
+                say("error", msg)
+                continue
+            done.reports += 1
+            for w in result.warnings:
+                say("warning", w)
+            if out is None:
+                done.collected += result.incidents
+                done.titles.append(report_title(rep))
+                continue
+            stem = unique_slug(slugify(rep.id), used)
+            written = write_set(out, stem, result.incidents, formats, title=title or report_title(rep),
+                                cdn=cdn, digits=digits, mentions=mentions, png=png, regions=regions)
+            done.written += written
+            incs = [i for i in result.incidents if i.kind == "incident"]
+            say("done", f"{rep.id}: {len(incs)} incidents at {len({i.place.geonameid for i in incs})} places "
+                        f"-> {', '.join(str(w) for w in written)}")
+    return done

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mapper.cli import cli, slugify
+from mapper.cli import cli
+from mapper.outputs import slugify
 from tests.conftest import SEED
 
 

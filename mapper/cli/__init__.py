@@ -17,9 +17,9 @@ from .batch import batch
 from .evaluate import evaluate_cmd
 from .extract import extract
 from .gazetteer import gazetteer
-from .render import render, report_title, slugify, unique_slug
+from .render import render
 
-__all__ = ["cli", "main", "report_title", "slugify", "unique_slug"]
+__all__ = ["cli", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

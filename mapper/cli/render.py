@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 import click
 
-from ..errors import InputError, MapperError
+from ..errors import InputError
 from .options import (
     EXIT_INPUT,
     EXIT_PARTIAL,
@@ -19,32 +18,6 @@ from .options import (
     parse_date,
     parse_formats,
 )
-
-
-def slugify(text: str) -> str:
-    """A safe file stem: no separators, no leading dots, no traversal, at most 80 characters."""
-    s = re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip(".-_")
-    s = re.sub(r"\.{2,}", ".", s)
-    return s[:80] or "report"
-
-
-def unique_slug(base: str, used: set[str]) -> str:
-    slug, n = base, 2
-    while slug.lower() in used:
-        slug, n = f"{base}-{n}", n + 1
-    used.add(slug.lower())
-    return slug
-
-
-def report_title(rep) -> str:
-    """A map title: the report's title, else its first line or sentence, shortened."""
-    if rep.title:
-        return rep.title
-    first = re.split(r"(?<=[.!?])\s|\n", rep.text.strip(), maxsplit=1)[0].strip()
-    first = re.sub(r"^(?:LATEST|BREAKING|UPDATE)\s*:\s*", "", first, flags=re.I)
-    if len(first) > 80:
-        first = first[:80].rsplit(" ", 1)[0] + "…"
-    return first or rep.id
 
 
 @click.command()
@@ -72,9 +45,8 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, dig
       mapper render report.txt -o - -f geojson | jq '.features[].properties.place'
     """
     from .. import export
-    from ..outputs import to_stdout, write_set
+    from ..outputs import render_each, to_stdout, write_set
     from ..pipeline import Pipeline
-    from ..reports import read_path
 
     # one destination for every report: stdout (-o -) or a file named with a format's suffix
     # (-o map.html); otherwise a folder with one set of files per report
@@ -88,57 +60,19 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, dig
             raise click.UsageError(f"-o {out} is one {fmt} file: give -f {fmt} or an output folder")
         if png and fmt != "html":
             raise click.UsageError("--png goes with an HTML map")
-    pipe = Pipeline(gazetteer_path)
     regions = None
     if regions_path and ("html" in formats or (single and fmt == "html")):
         from ..render import load_regions
 
         regions = load_regions(regions_path)
-    used: set[str] = set()
-    n_written, failures, n_reports = 0, 0, 0
-    collected: list = []  # single destination: every report's incidents
-    titles: list[str] = []
-    for path in reports:
-        try:
-            res = read_path(path, default_date=date, max_bytes=max_bytes)
-        except InputError as e:
-            if len(reports) == 1:
-                raise
-            echo(f"mapper: error: {e}", quiet_level=1)
-            failures += 1
-            continue
-        except Exception as e:  # a bug on one file must not stop the others
-            if len(reports) == 1:
-                raise MapperError(f"{path}: internal error: {type(e).__name__}: {e}") from None
-            echo(f"mapper: error: {path}: internal error: {type(e).__name__}: {e}", quiet_level=1)
-            failures += 1
-            continue
-        for err in res.errors:  # a bad row is that row's failure: the rest go on, the exit says so
-            echo(f"mapper: error: {err.path}: {err.error}", quiet_level=1)
-            failures += 1
-        for rep in res.reports:
-            for w in rep.warnings:
-                echo(f"mapper: warning: {w}")
-            try:
-                result = pipe.process(rep)
-            except Exception as e:  # a bug on one report must not stop the others
-                echo(f"mapper: error: {rep.id}: internal error: {type(e).__name__}: {e}", quiet_level=1)
-                failures += 1
-                continue
-            n_reports += 1
-            for w in result.warnings:
-                echo(f"mapper: warning: {w}")
-            if single:
-                collected += result.incidents
-                titles.append(report_title(rep))
-                continue
-            stem = unique_slug(slugify(rep.id), used)
-            written = write_set(Path(out), stem, result.incidents, formats, title=title or report_title(rep),
-                                cdn=cdn, digits=digits, mentions=mentions, png=png, regions=regions)
-            n_written += len(written)
-            n_inc = sum(1 for i in result.incidents if i.kind == "incident")
-            echo(f"{rep.id}: {n_inc} incidents at {len({i.place.geonameid for i in result.incidents if i.kind == 'incident'})} places "
-                 f"-> {', '.join(str(w) for w in written)}")
+
+    def say(kind: str, text: str) -> None:
+        echo(f"mapper: {kind}: {text}" if kind != "done" else text, quiet_level=1 if kind == "error" else 0)
+
+    done = render_each(reports, None if single else Path(out), formats, pipeline=Pipeline(gazetteer_path), date=date,
+                       max_bytes=max_bytes, digits=digits, mentions=mentions, cdn=cdn, title=title, png=png,
+                       regions=regions, say=say)
+    n_reports, n_written, collected, titles = done.reports, len(done.written), done.collected, done.titles
     if not n_reports:
         # nothing was read: a file of bad rows must not replace a previous run's outputs
         raise InputError(f"no readable report in {', '.join(reports)}: nothing written")
@@ -153,5 +87,5 @@ def render(reports, out, formats, date, png, seq, max_bytes, gazetteer_path, dig
             echo(f"{len(titles)} report(s): {sum(1 for i in collected if i.kind == 'incident')} incidents "
                  f"-> {', '.join(str(w) for w in written)}")
         n_written += 1
-    if failures:
+    if done.failures:
         sys.exit(EXIT_PARTIAL if n_written else EXIT_INPUT)
