@@ -19,6 +19,7 @@ from pathlib import Path
 from . import export
 from .fileio import output_set, write_text
 from .incidents import merge_across_reports
+from .table import one_table
 from .render import load_regions
 
 
@@ -27,7 +28,7 @@ def write_set(out_dir: Path, stem: str, incidents, fmts, *, title, cdn, digits, 
     """Write the chosen formats as one set (all or none replace the previous ones); the PNG is
     taken of the map once it is in place."""
     written = []
-    with output_set():
+    with output_set(), one_table():  # each incident's properties once, for every format
         for fmt in fmts:
             path = out_dir / f"{stem}.{fmt}"
             if fmt == "html":

@@ -12,8 +12,10 @@ has it (Ukraine's oblasts and the Russian regions along the border).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib.resources import files
 
@@ -46,7 +48,39 @@ PROPERTY_NAMES = (
 )  # the GeoJSON properties in order: also the columns of an empty GeoPackage
 
 
+_RUN: contextvars.ContextVar[dict | None] = contextvars.ContextVar("incident_table", default=None)
+
+
+@contextlib.contextmanager
+def one_table() -> Iterator[None]:
+    """Inside the block, each incident's properties are computed once, whatever the number of
+    formats written from them (a run's GeoJSON, CSV, KML and GeoPackage share them)."""
+    if _RUN.get() is not None:
+        yield
+        return
+    token = _RUN.set({})
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
+
+
 def properties(i: Incident) -> dict:
+    """The incident's exported properties (the GeoJSON's, in :data:`PROPERTY_NAMES` order);
+    the dict is shared, not to be changed."""
+    run = _RUN.get()
+    if run is not None:
+        hit = run.get(id(i))
+        if hit is not None and hit[0] is i:
+            return hit[1]
+        props = compute_properties(i)
+        run[id(i)] = (i, props)  # (the incident kept with it: its id is not reused meanwhile)
+        return props
+    return compute_properties(i)
+
+
+def compute_properties(i: Incident) -> dict:
+    """The properties of one incident, computed (:func:`properties` computes each once a run)."""
     _, _, name, local, gid, cc, admin1, admin2, _ = place_fields(i.place)
     return {
         "report_id": i.report_id,
@@ -150,4 +184,4 @@ def incident_table(incidents: Iterable[Incident], *, areas: bool = False, digits
 
 
 __all__ = ["BOOLEANS", "CATEGORICAL", "DATES", "FLOATS", "NULLABLE_INTEGERS", "PROPERTY_NAMES", "incident_table",
-           "oblast_shapes", "place_fields", "properties"]
+           "compute_properties", "oblast_shapes", "one_table", "place_fields", "properties"]

@@ -406,3 +406,15 @@ def test_incidents_a_user_made_with_their_own_ids_are_written_in_every_format(se
         assert export.write(fmt, tmp_path / f"mine.{fmt}", incs).stat().st_size > 0
     ids = [export.event_id_cnty(i) for i in incs]
     assert len(set(ids)) == len(ids) and all(x[:3] in ("RUS", "UKR") and x[3:].isdigit() for x in ids)
+
+
+def test_one_run_computes_each_incidents_properties_once_for_every_format(seed_result, tmp_path, monkeypatch):
+    from mapper import table
+    from mapper.outputs import write_set
+
+    calls = []
+    real = table.compute_properties
+    monkeypatch.setattr(table, "compute_properties", lambda i: calls.append(i.incident_id) or real(i))
+    incs = export.select(seed_result.incidents)
+    write_set(tmp_path, "r", incs, ["geojson", "csv", "kml", "gpkg"], title="t", cdn=False, digits=5, mentions=False)
+    assert sorted(calls) == sorted(i.incident_id for i in incs)  # once each, for four formats
