@@ -69,15 +69,16 @@ def write_batch(out_dir, result, fmts, sel, *, merge, records, errors, warnings,
     else:
         written.append(result.write_geojson(out_dir / "incidents.geojson"))
         counts = result.counts()
-    written += write_set(out_dir, "incidents", incidents,
-                         [f for f in fmts if f != "html" and (merge or f != "geojson")],
-                         title=None, cdn=cdn, digits=digits, mentions=mentions)
-    if "html" in fmts:
-        from .webmap import write_map
+    with one_table():  # the datasets and the map from one incident table
+        written += write_set(out_dir, "incidents", incidents,
+                             [f for f in fmts if f != "html" and (merge or f != "geojson")],
+                             title=None, cdn=cdn, digits=digits, mentions=mentions)
+        if "html" in fmts:
+            from .webmap import write_map
 
-        written.append(write_map(out_dir / "map.html", export.select(incidents, mentions=mentions),
-                                 title=title or f"Incidents from {n_reports} reports", cdn=cdn,
-                                 regions=load_regions(regions_path) if regions_path else None))
+            written.append(write_map(out_dir / "map.html", export.select(incidents, mentions=mentions),
+                                     title=title or f"Incidents from {n_reports} reports", cdn=cdn,
+                                     regions=load_regions(regions_path) if regions_path else None))
     write_text(out_dir / "errors.jsonl", "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
     summary = {
         "inputs": n_inputs, "reports": n_reports,

@@ -31,6 +31,7 @@ from .border import boundaries_geojson, round_coords
 from .events import EVENT_COLOURS, labels
 from .export import SIDE_LABELS, claim_lines, dumps
 from .records import Incident
+from .table import properties
 
 _DAY_MS = 86_400_000
 # the border region's window (south, west, north, east): the view is fitted to the incidents
@@ -57,7 +58,7 @@ _FROM_REPORT = " (the report’s date)"
 _DATA = files("mapper") / "data"
 
 
-def popup_data(i: Incident) -> dict:
+def popup_data(i: Incident, props: dict | None = None) -> dict:
     """What an incident's popup shows, as plain text fields: the page builds the popup from them
     with ``textContent`` only (map.js ``IM.popup``), so no report text is ever parsed as HTML —
     and a page of 20,000 incidents carries their words, not 20,000 pieces of markup."""
@@ -77,7 +78,7 @@ def popup_data(i: Incident) -> dict:
     if i.fatalities:
         facts.append(f"fatalities stated: {i.fatalities}")
     return {"who": claim_lines(i), "contested": i.contested,  # (the place's names: its entry in page_data)
-            "label": labels().get(i.event_type, "Place mentioned, no event"), "when": when,
+            "label": (props or properties(i))["event_label"], "when": when,
             "ev": list(i.evidence[:3]), "men": list(i.mentions), "facts": facts,
             "url": i.url if re.match(r"^https?://", i.url or "") else ""}
 
@@ -236,9 +237,10 @@ def page_data(incidents: list[Incident], *, title: str = "Incidents", as_of: str
                            outline.get((p.geonameid, i.level))])
         start = _ms(i.date) if i.date else None
         end = _ms(i.date_end or i.date) + _DAY_MS if i.date else None
-        rows.append({"p": k, "t": i.event_type, "s": start, "e": end, "d": i.date.isoformat() if i.date else "",
-                     "side": i.claimant_side, "src": "; ".join(i.sources) or i.source, "id": i.incident_id,
-                     "c": round(i.confidence, 2), "kind": i.kind, "popup": popup_data(i)})
+        props = properties(i)  # the run's incident table: the values every other format shows
+        rows.append({"p": k, "t": props["event_type"], "s": start, "e": end, "d": props["date"] or "",
+                     "side": props["claimant_side"], "src": props["source"], "id": props["incident_id"],
+                     "c": round(props["confidence"], 2), "kind": props["kind"], "popup": popup_data(i, props)})
     counts = Counter(i.event_type for i in incidents)
     inside, outside = _outliers(incidents)
     n_points = sum(1 for p in places if p[4] == "settlement")
@@ -248,7 +250,7 @@ def page_data(incidents: list[Incident], *, title: str = "Incidents", as_of: str
         "incidents": sum(1 for i in incidents if i.kind == "incident"),
         "outside": [f"{i.place.name} ({i.place.country_code})" for i in outside[:MAX_OUTLIERS_NAMED]],
         "nOutside": len(outside),
-        "types": [[t, lab.get(t, "Place mentioned, no event"), EVENT_COLOURS.get(t, "#777")]
+        "types": [[t, lab.get(t, "Mention"), EVENT_COLOURS.get(t, "#777")]  # (the table's words)
                   for t, _ in counts.most_common()],
         "places": places, "rows": rows, "polys": polys,
         "span": list(time_span(incidents) or []) or None,
