@@ -24,9 +24,9 @@ import html
 import json
 import os
 from collections.abc import Iterable
-from pathlib import Path
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 import folium
 from branca.element import Element, MacroElement
@@ -50,7 +50,9 @@ VENDORED = {
 
 @lru_cache(maxsize=None)
 def _text(name: str) -> str:
-    return (_VENDOR / name).read_text(encoding="utf-8") if "/" not in name else (_DATA / name.split("/", 1)[1]).read_text(encoding="utf-8")
+    """A vendored file by its name, or one of mapper/data as ``data/<name>``."""
+    path = _DATA / name.split("/", 1)[1] if name.startswith("data/") else _VENDOR / name
+    return path.read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
