@@ -18,6 +18,12 @@ _KM_PER_DEG_LAT = 111.2
 _KM_PER_DEG_LON = 111.32 * math.cos(math.radians(_LAT0))
 
 
+@lru_cache(maxsize=1)
+def basemap() -> dict:
+    """The shipped atlas (``data/basemap.json``: oblast outlines, their lines, towns), read once."""
+    return json.loads((files("mapper") / "data" / "basemap.json").read_text(encoding="utf-8"))
+
+
 def boundaries_geojson() -> dict:
     return json.loads((files("mapper") / "data" / "boundaries.geojson").read_text(encoding="utf-8"))
 

@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from .border import boundaries_geojson, round_coords
+from .border import basemap, boundaries_geojson, round_coords
 from .events import EVENT_COLOURS, labels
 from .export import SIDE_LABELS, claim_lines, dumps
 from .records import Incident
@@ -149,7 +149,7 @@ def _fit(incidents: list[Incident]) -> list[list[float]]:
 def _basemap() -> tuple[list[dict], str]:
     """The shipped oblasts and the atlas as the page's JSON: the land, the lines (oblast and
     country outlines less the state border's stretch), the border once, and the names."""
-    data = json.loads((_DATA / "basemap.json").read_text(encoding="utf-8"))
+    data = basemap()
     bounds = boundaries_geojson()
     base = {"countries": {"type": "FeatureCollection",
                           "features": [f for f in bounds["features"] if f["properties"]["kind"] == "country"]},

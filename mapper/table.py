@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import json
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from importlib.resources import files
 
 from gazetteer import Place
 
@@ -137,7 +135,9 @@ def oblast_shapes() -> dict:
     """(country code, admin-1 code) -> the oblast's outline (shapely), from the shipped atlas."""
     from shapely.geometry import shape
 
-    data = json.loads((files("mapper") / "data" / "basemap.json").read_text(encoding="utf-8"))
+    from .border import basemap
+
+    data = basemap()
     return {(f["properties"]["cc"], f["properties"]["a1"]): shape(f["geometry"])
             for f in data["oblasts"]["features"] if f["properties"]["a1"]}
 
